@@ -1,0 +1,14 @@
+export type { Closeable } from './ports/closeable.ts';
+export type { Logger, LogMeta } from './ports/logger.ts';
+export { createSilentLogger } from './ports/logger.ts';
+export type { PointStore, TimeWindow, Bucket, WriteReceipt, RangeOptions } from './ports/point-store.ts';
+export type { Registry } from './ports/registry.ts';
+export { ResourceStack } from './resource-stack.ts';
+export { TagDirectory, inferDataType, valueFits, unknownTagPolicies } from './tag-directory.ts';
+export type { UnknownTagPolicy } from './tag-directory.ts';
+export { pipelineConfigSchema, pipelineDefaults } from './config.ts';
+export type { PipelineConfig } from './config.ts';
+export { validatePoints } from './validate.ts';
+export { IngestStats } from './ingest-stats.ts';
+export { Pipeline } from './pipeline.ts';
+export type { Processor, PointObserver, Acknowledge, PipelineMetrics, PipelineDeps } from './pipeline.ts';

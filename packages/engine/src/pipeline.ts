@@ -1,0 +1,189 @@
+import type { Decoded, Point, Rejection, Tag } from '@shopfloor/model';
+import type { PipelineConfig } from './config.ts';
+import { IngestStats } from './ingest-stats.ts';
+import type { Closeable } from './ports/closeable.ts';
+import type { Logger } from './ports/logger.ts';
+import type { PointStore } from './ports/point-store.ts';
+import type { TagDirectory } from './tag-directory.ts';
+import { validatePoints } from './validate.ts';
+
+/** A synchronous step over a batch: it returns the points that go on (it may drop or transform). */
+export interface Processor {
+  readonly name: string;
+  process(batch: readonly Point[]): readonly Point[];
+}
+
+/** Sees every stored batch as it goes to the store (live subscribers). Must not throw or block. */
+export interface PointObserver {
+  observe(batch: readonly Point[]): void;
+}
+
+/** Called once per submitted payload: without an error once its points are durable, with one if storing failed. */
+export type Acknowledge = (error?: Error) => void;
+
+export interface PipelineMetrics {
+  commitSeconds(seconds: number, points: number): void;
+}
+
+export interface PipelineDeps {
+  readonly store: PointStore;
+  readonly directory: TagDirectory;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly processors?: readonly Processor[];
+  readonly observers?: readonly PointObserver[];
+  readonly metrics?: PipelineMetrics;
+  /** Receives tags registered on first sight, once per batch that has any. */
+  readonly onNewTags?: (tags: Tag[]) => void;
+}
+
+/**
+ * decode → validate → normalise → processors → sinks, batched. Sources call `submit` once per
+ * payload (no promise per point); points of one event-loop turn form one batch, written to the
+ * store in one call, and each payload's `acknowledge` fires after its batch is durable.
+ */
+export class Pipeline implements Closeable {
+  readonly stats = new IngestStats();
+  readonly #config: PipelineConfig;
+  readonly #deps: PipelineDeps;
+  readonly #now: () => number;
+  #batch: Point[] = [];
+  #acknowledges: Acknowledge[] = [];
+  #scheduled = false;
+  #closed = false;
+  readonly #inFlight = new Set<Promise<void>>();
+  #readyWaiters: (() => void)[] = [];
+  readonly #rejectionLog = new Map<string, { suppressed: number; lastLogged: number }>();
+
+  constructor(config: PipelineConfig, deps: PipelineDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** True while the number of points accepted but not yet stored is below the configured ceiling. */
+  get ready(): boolean {
+    return this.stats.pending < this.#config.maxPendingPoints;
+  }
+
+  /** Resolves when the pipeline is ready for more (sources that can pause await this). */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  /** Takes one decoded payload. `acknowledge` (if given) is called once, when its points are durable. */
+  submit(decoded: Decoded, acknowledge?: Acknowledge): void {
+    const stats = this.stats;
+    const now = this.#now();
+    let rejectedCount = 0;
+    for (const rejection of decoded.rejected) rejectedCount += rejection.count;
+    stats.received += decoded.accepted.length + rejectedCount;
+    if (this.#closed) {
+      acknowledge?.(new Error('the pipeline is closing; the payload was not taken'));
+      stats.failed += decoded.accepted.length;
+      this.#recordRejections(decoded.rejected, now);
+      return;
+    }
+    const before = this.#batch.length;
+    const rejected = decoded.rejected.length > 0 ? decoded.rejected.slice() : [];
+    validatePoints(decoded.accepted, this.#deps.directory, this.#config, now, this.#batch, rejected);
+    if (rejected.length > 0) this.#recordRejections(rejected, now);
+    const taken = this.#batch.length - before;
+    if (taken === 0) {
+      acknowledge?.();
+      return;
+    }
+    stats.pending += taken;
+    if (acknowledge !== undefined) this.#acknowledges.push(acknowledge);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  /** Promise form of `submit`, for callers off the hot path (imports, tests). */
+  push(decoded: Decoded): Promise<void> {
+    return new Promise((resolve, reject) => this.submit(decoded, (error) => (error === undefined ? resolve() : reject(error))));
+  }
+
+  /** Resolves when everything submitted so far is stored (or has failed). */
+  async drain(): Promise<void> {
+    if (this.#scheduled) this.#flush();
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.drain();
+    for (const wake of this.#readyWaiters.splice(0)) wake();
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const incoming = this.#batch;
+    const acknowledges = this.#acknowledges;
+    if (incoming.length === 0) return;
+    this.#batch = [];
+    this.#acknowledges = [];
+    const deps = this.#deps;
+    const stats = this.stats;
+    stats.batches += 1;
+
+    let batch: readonly Point[] = incoming;
+    for (const processor of deps.processors ?? []) {
+      const out = processor.process(batch);
+      if (out.length < batch.length) stats.filtered += batch.length - out.length;
+      batch = out;
+    }
+    const filteredAway = incoming.length - batch.length;
+    const newTags = deps.directory.takeNewTags();
+    if (newTags.length > 0) deps.onNewTags?.(newTags);
+    for (const observer of deps.observers ?? []) observer.observe(batch);
+
+    const started = performance.now();
+    const pendingPoints = incoming.length;
+    const write = batch.length > 0 ? deps.store.write(batch) : Promise.resolve({ stored: 0 });
+    const settled = write.then(
+      () => {
+        stats.stored += batch.length;
+        deps.metrics?.commitSeconds((performance.now() - started) / 1000, batch.length);
+        this.#release(pendingPoints);
+        for (const acknowledge of acknowledges) acknowledge();
+      },
+      (error: unknown) => {
+        stats.failed += batch.length;
+        this.#release(pendingPoints);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        deps.logger.error('storing a batch failed; its sources are not acknowledged', { points: batch.length, filteredAway, error: failure.message });
+        for (const acknowledge of acknowledges) acknowledge(failure);
+      },
+    );
+    this.#inFlight.add(settled);
+    void settled.finally(() => this.#inFlight.delete(settled));
+  };
+
+  #release(points: number): void {
+    this.stats.pending -= points;
+    if (this.ready && this.#readyWaiters.length > 0) for (const wake of this.#readyWaiters.splice(0)) wake();
+  }
+
+  #recordRejections(rejections: readonly Rejection[], now: number): void {
+    this.stats.recordRejections(rejections, now);
+    // Bad points are counters; the log gets the first of each reason and then a summary at most every 10 s.
+    for (const rejection of rejections) {
+      const entry = this.#rejectionLog.get(rejection.reason);
+      if (entry === undefined || now - entry.lastLogged >= 10_000) {
+        this.#deps.logger.warn('points rejected', {
+          reason: rejection.reason,
+          input: rejection.input,
+          detail: rejection.detail,
+          ...(entry !== undefined && entry.suppressed > 0 ? { sameReasonSinceLastLog: entry.suppressed } : {}),
+        });
+        this.#rejectionLog.set(rejection.reason, { suppressed: 0, lastLogged: now });
+      } else {
+        entry.suppressed += rejection.count;
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export interface Closeable {
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export { freePort } from './free-port.ts';
+export { startMosquitto, waitForPort } from './mosquitto.ts';
+export type { MosquittoServer, MosquittoOptions } from './mosquitto.ts';
+export { createCapturingLogger } from './capturing-logger.ts';
+export type { LogEntry } from './capturing-logger.ts';
