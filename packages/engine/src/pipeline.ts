@@ -35,6 +35,8 @@ export interface PipelineDeps {
   readonly metrics?: PipelineMetrics;
   /** Receives tags registered on first sight, once per batch that has any. */
   readonly onNewTags?: (tags: Tag[]) => void;
+  /** Counters to use; a new set when absent. */
+  readonly stats?: IngestStats;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface PipelineDeps {
  * store in one call, and each payload's `acknowledge` fires after its batch is durable.
  */
 export class Pipeline implements Closeable {
-  readonly stats = new IngestStats();
+  readonly stats: IngestStats;
   readonly #config: PipelineConfig;
   readonly #deps: PipelineDeps;
   readonly #now: () => number;
@@ -59,6 +61,7 @@ export class Pipeline implements Closeable {
     this.#config = config;
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.stats = deps.stats ?? new IngestStats();
   }
 
   /** True while the number of points accepted but not yet stored is below the configured ceiling. */

@@ -1,0 +1,68 @@
+import { createServer } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Closeable, IngestStats, Logger, PointStore, Registry } from '@shopfloor/engine';
+import type { ApiConfig } from './config.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installAuthorization } from './auth/authorize.ts';
+import type { TokenVerifier } from './auth/token-store.ts';
+import type { LiveHub } from './live-hub.ts';
+import type { NodeMetrics } from './metrics.ts';
+import { registerModelRoutes } from './routes/model-routes.ts';
+import { registerPointRoutes } from './routes/point-routes.ts';
+import { registerLiveRoute } from './routes/live-route.ts';
+import { registerSystemRoutes, type NodeInfo } from './routes/system-routes.ts';
+
+export interface ApiDeps {
+  readonly store: PointStore;
+  readonly registry: Registry;
+  readonly stats: IngestStats;
+  readonly live: LiveHub;
+  readonly metrics: NodeMetrics;
+  readonly tokens: TokenVerifier;
+  readonly logger: Logger;
+  readonly info: NodeInfo;
+  readonly now?: () => number;
+}
+
+export interface ApiServer extends Closeable {
+  readonly app: FastifyInstance;
+  /** Starts listening; resolves to the bound port. */
+  listen(): Promise<number>;
+}
+
+export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
+  const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } } });
+  installErrorHandler(app, deps.logger);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  installAuthorization(app, deps.tokens);
+  registerSystemRoutes(app, deps.info, deps.stats, deps.metrics);
+  registerModelRoutes(app, deps.registry);
+  registerPointRoutes(app, config, { store: deps.store, registry: deps.registry, stats: deps.stats, now: deps.now ?? Date.now });
+  registerLiveRoute(app, deps.live);
+  return {
+    app,
+    async listen() {
+      let port = config.port;
+      if (port !== 0 && !(await portIsFree(config.host, port))) {
+        deps.logger.warn(`HTTP port ${port} is already in use; the API listens on a free port instead (set api.port to choose one)`, { wantedPort: port });
+        port = 0;
+      }
+      await app.listen({ host: config.host, port });
+      const address = app.server.address();
+      return typeof address === 'object' && address !== null ? address.port : config.port;
+    },
+    async close() {
+      for (const client of app.websocketServer?.clients ?? []) client.terminate();
+      await app.close();
+    },
+  };
+}
+
+function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}

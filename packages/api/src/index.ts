@@ -1,0 +1,13 @@
+export { createApiServer } from './api-server.ts';
+export type { ApiServer, ApiDeps } from './api-server.ts';
+export { apiConfigSchema, apiDefaults } from './config.ts';
+export type { ApiConfig } from './config.ts';
+export { FileTokenStore, roles } from './auth/token-store.ts';
+export type { Principal, Role, TokenVerifier } from './auth/token-store.ts';
+export { mayCall } from './auth/authorize.ts';
+export { LiveHub } from './live-hub.ts';
+export type { LiveSubscriber } from './live-hub.ts';
+export { createNodeMetrics } from './metrics.ts';
+export type { NodeMetrics } from './metrics.ts';
+export type { NodeInfo } from './routes/system-routes.ts';
+export { parseTime } from './time-param.ts';

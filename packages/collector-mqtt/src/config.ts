@@ -1,0 +1,32 @@
+import { Type, type Static } from 'typebox';
+
+export const mqttIngestConfigSchema = Type.Object(
+  {
+    json: Type.Object(
+      {
+        enabled: Type.Boolean({ description: 'Ingest plain JSON on the unified namespace (topic = tag path).' }),
+        topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Topic filters ingested as JSON (Sparkplug and $-topics are never JSON).' }),
+        maxPayloadBytes: Type.Integer({ minimum: 64, maximum: 16_777_216, description: 'Larger JSON payloads are refused (oversize-payload).' }),
+      },
+      { additionalProperties: false },
+    ),
+    sparkplug: Type.Object(
+      {
+        enabled: Type.Boolean({ description: 'Act as a Sparkplug B 3.0 primary host application.' }),
+        hostId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Sparkplug host id: STATE is published on spBv1.0/STATE/<hostId>.' }),
+        groups: Type.Array(Type.String({ minLength: 1 }), { description: 'Sparkplug groups to ingest; empty means all.' }),
+        rebirthDebounceMs: Type.Integer({ minimum: 0, maximum: 600_000, description: 'At most one Rebirth request per edge node in this time.' }),
+      },
+      { additionalProperties: false },
+    ),
+    receiveMaximum: Type.Integer({ minimum: 1, maximum: 65_535, description: 'External broker: QoS 1 messages in flight to the ingest session, waiting for their durable ack.' }),
+  },
+  { additionalProperties: false },
+);
+export type MqttIngestConfig = Static<typeof mqttIngestConfigSchema>;
+
+export const mqttIngestDefaults: MqttIngestConfig = {
+  json: { enabled: true, topics: ['#'], maxPayloadBytes: 262_144 },
+  sparkplug: { enabled: true, hostId: 'shopfloor', groups: [], rebirthDebounceMs: 5_000 },
+  receiveMaximum: 1_000,
+};

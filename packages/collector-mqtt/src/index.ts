@@ -1,0 +1,6 @@
+export { startMqttIngest } from './mqtt-ingest.ts';
+export type { MqttIngest, MqttIngestDeps, BrokerTap, ExternalBroker } from './mqtt-ingest.ts';
+export { mqttIngestConfigSchema, mqttIngestDefaults } from './config.ts';
+export type { MqttIngestConfig } from './config.ts';
+export { decodeJsonPayload } from './json/decode-json.ts';
+export type { JsonDecodeOptions } from './json/decode-json.ts';

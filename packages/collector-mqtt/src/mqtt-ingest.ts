@@ -1,0 +1,154 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { matchesTagFilter } from '@shopfloor/model';
+import { ResourceStack, type Closeable, type Logger, type Pipeline } from '@shopfloor/engine';
+import type { MqttIngestConfig } from './config.ts';
+import { decodeJsonPayload } from './json/decode-json.ts';
+import { createDurableSubscriber } from './durable-subscriber/index.ts';
+import { createSparkplugHost, sparkplugHostTopics, stateOffline, stateOnline, type SparkplugHost } from './sparkplug/index.ts';
+
+/** The in-process broker as ingest sees it: a tap on client PUBLISHes and a way to publish. */
+export interface BrokerTap {
+  intercept(interceptor: (topic: string, payload: Buffer, qos: 0 | 1 | 2, clientId: string, done: (error?: Error) => void) => void): void;
+  publish(topic: string, payload: Buffer | string, options: { qos: 0 | 1; retain: boolean }): void;
+}
+
+export interface ExternalBroker {
+  readonly url: string;
+  readonly clientId: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export interface MqttIngestDeps {
+  readonly pipeline: Pipeline;
+  readonly logger: Logger;
+  /** Embedded role: ingest hooks the in-process broker directly. */
+  readonly broker?: BrokerTap;
+  /** External role: a persistent session for JSON, a clean Sparkplug host session. */
+  readonly external?: ExternalBroker;
+  readonly now?: () => number;
+}
+
+export interface MqttIngest extends Closeable {
+  status(): Record<string, unknown>;
+  readonly sparkplug: SparkplugHost | undefined;
+}
+
+const sparkplugPrefix = 'spBv1.0/';
+
+/**
+ * MQTT ingestion: JSON on the unified namespace and Sparkplug B, from the embedded broker (hooked
+ * in-process, QoS 1 acknowledged after the points are durable) or from an external broker (JSON over
+ * a persistent MQTT 5 session with deferred, in-order PUBACKs; Sparkplug over a clean session with
+ * the host's STATE as its Will).
+ */
+export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngestDeps): Promise<MqttIngest> {
+  const { pipeline, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const owned = new ResourceStack();
+  const jsonOptions = { maxPayloadBytes: config.json.maxPayloadBytes };
+  const isJsonTopic = (topic: string) => config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
+  let jsonMessages = 0;
+  let sparkplugMessages = 0;
+
+  let publish: (topic: string, payload: Buffer | string, options: { qos: 0 | 1; retain: boolean }) => void = () => undefined;
+  const host = config.sparkplug.enabled
+    ? createSparkplugHost(
+        { hostId: config.sparkplug.hostId, rebirthDebounceMs: config.sparkplug.rebirthDebounceMs, ...(config.sparkplug.groups.length > 0 ? { groupFilter: config.sparkplug.groups } : {}) },
+        { publish: (topic, payload, options) => publish(topic, payload, options), logger: logger.child({ part: 'sparkplug' }), now },
+      )
+    : undefined;
+  const status: Record<string, unknown> = { mode: deps.broker !== undefined ? 'embedded' : 'external' };
+
+  if (deps.broker !== undefined) {
+    const broker = deps.broker;
+    publish = (topic, payload, options) => broker.publish(topic, payload, options);
+    broker.intercept((topic, payload, qos, _clientId, done) => {
+      if (host !== undefined && topic.startsWith(sparkplugPrefix)) {
+        sparkplugMessages += 1;
+        pipeline.submit(host.handle(topic, payload, now()), qos > 0 ? done : undefined);
+        if (qos === 0) done();
+      } else if (isJsonTopic(topic)) {
+        jsonMessages += 1;
+        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), qos > 0 ? done : undefined);
+        if (qos === 0) done();
+      } else done();
+    });
+    host?.onConnected();
+  } else if (deps.external !== undefined) {
+    const external = deps.external;
+    if (config.json.enabled) {
+      owned.add(
+        createDurableSubscriber(
+          {
+            url: external.url,
+            clientId: external.clientId,
+            ...(external.username !== undefined ? { username: external.username } : {}),
+            ...(external.password !== undefined ? { password: external.password } : {}),
+            subscriptions: config.json.topics.map((filter) => ({ filter, qos: 1 as const })),
+            receiveMaximum: config.receiveMaximum,
+          },
+          {
+            logger: logger.child({ part: 'json-session' }),
+            onMessage: (topic, payload, ack) => {
+              if (!isJsonTopic(topic)) return ack();
+              jsonMessages += 1;
+              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), () => ack());
+            },
+          },
+        ),
+      );
+    }
+    if (host !== undefined) {
+      const client = await connectSparkplugClient(config.sparkplug.hostId, external, logger);
+      owned.add({ close: () => closeSparkplugClient(client, config.sparkplug.hostId) });
+      publish = (topic, payload, options) => void client.publish(topic, payload, options);
+      client.on('message', (topic, payload) => {
+        sparkplugMessages += 1;
+        pipeline.submit(host.handle(topic, payload, now()));
+      });
+      const subscribe = () => {
+        client.subscribe(sparkplugHostTopics(config.sparkplug.hostId).map((topic) => ({ topic, qos: 1 as const })).reduce<Record<string, { qos: 1 }>>((all, entry) => ({ ...all, [entry.topic]: { qos: entry.qos } }), {}), (error) => {
+          if (error) logger.error('subscribing to Sparkplug topics failed', { error: error.message });
+          else host.onConnected();
+        });
+      };
+      client.on('connect', subscribe);
+      subscribe();
+    }
+  }
+  return {
+    sparkplug: host,
+    status: () => ({ ...status, jsonMessages, sparkplugMessages, ...(host !== undefined ? { sparkplug: host.status() } : {}) }),
+    close: () => owned.close(),
+  };
+}
+
+async function connectSparkplugClient(hostId: string, external: ExternalBroker, logger: Logger): Promise<MqttClient> {
+  const offline = stateOffline(hostId);
+  const client = await mqtt.connectAsync(external.url, {
+    clientId: `${external.clientId}-sparkplug`,
+    clean: true,
+    protocolVersion: 5,
+    reconnectPeriod: 2_000,
+    ...(external.username !== undefined ? { username: external.username } : {}),
+    ...(external.password !== undefined ? { password: external.password } : {}),
+    will: { topic: offline.topic, payload: Buffer.from(offline.payload), qos: 1, retain: true },
+  });
+  client.on('connect', () => {
+    const online = stateOnline(hostId, Date.now());
+    client.publish(online.topic, online.payload, { qos: 1, retain: true });
+    logger.info('Sparkplug host online', { hostId });
+  });
+  const online = stateOnline(hostId, Date.now());
+  client.publish(online.topic, online.payload, { qos: 1, retain: true });
+  client.on('offline', () => logger.warn('Sparkplug host session lost; reconnecting', { hostId }));
+  client.on('error', (error) => logger.warn('Sparkplug host connection error', { hostId, error: error.message }));
+  return client;
+}
+
+async function closeSparkplugClient(client: MqttClient, hostId: string): Promise<void> {
+  const offline = stateOffline(hostId);
+  if (client.connected) await client.publishAsync(offline.topic, offline.payload, { qos: 1, retain: true }).catch(() => undefined);
+  await client.endAsync();
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Point } from '@shopfloor/model';
+import { pipelineDefaults } from './config.ts';
+import { Pipeline } from './pipeline.ts';
+import { createSilentLogger } from './ports/logger.ts';
+import type { PointStore, WriteReceipt } from './ports/point-store.ts';
+import { TagDirectory } from './tag-directory.ts';
+
+const now = 1_764_028_800_000;
+
+/** A store that records batches and lets the test decide when each write becomes durable. */
+function recordingStore() {
+  const batches: Point[][] = [];
+  const pending: (() => void)[] = [];
+  const store: PointStore = {
+    write(batch) {
+      batches.push([...batch]);
+      return new Promise<WriteReceipt>((resolve) => pending.push(() => resolve({ stored: batch.length })));
+    },
+    latest: async () => new Map(),
+    range: async () => [],
+    downsample: async () => [],
+    aggregate: async () => [],
+    tags: async () => [],
+    close: async () => undefined,
+  };
+  return { store, batches, commit: () => pending.splice(0).forEach((resolve) => resolve()) };
+}
+
+const point = (tag: string, value: Point['value'], ts = now): Point => ({ tag, ts, value, quality: 'good' });
+
+describe('Pipeline', () => {
+  it('batches the payloads of one turn into one write and acknowledges each only after the commit', async () => {
+    const { store, batches, commit } = recordingStore();
+    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    const acknowledged: string[] = [];
+    pipeline.submit({ accepted: [point('a/b/c', 1)], rejected: [] }, () => acknowledged.push('first'));
+    pipeline.submit({ accepted: [point('a/b/d', 2)], rejected: [] }, () => acknowledged.push('second'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[point('a/b/c', 1), point('a/b/d', 2)]]);
+    expect(acknowledged).toEqual([]);
+    expect(pipeline.stats.pending).toBe(2);
+    commit();
+    await pipeline.drain();
+    expect(acknowledged).toEqual(['first', 'second']);
+    expect({ received: pipeline.stats.received, stored: pipeline.stats.stored, pending: pipeline.stats.pending }).toEqual({ received: 2, stored: 2, pending: 0 });
+  });
+
+  it('refuses non-finite values, future timestamps, bad paths, wrong types and unknown tags by policy, counting each', async () => {
+    const { store, batches, commit } = recordingStore();
+    const directory = new TagDirectory([{ path: 'a/b/int', dataType: 'int' }]);
+    const pipeline = new Pipeline({ ...pipelineDefaults, unknownTags: 'register' }, { store, directory, logger: createSilentLogger(), now: () => now });
+    const done = pipeline.push({
+      accepted: [point('a/b/nan', NaN), point('a/b/future', 1, now + 3_600_000), point('a/+/x', 1), point('a/b/int', 1.5), point('a/b/int', 7), point('a/b/new', 'text')],
+      rejected: [{ reason: 'malformed-json', input: 'x', detail: 'x', count: 1 }],
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    commit();
+    await done;
+    expect(batches).toEqual([[point('a/b/int', 7), point('a/b/new', 'text')]]);
+    const { rejected } = pipeline.stats;
+    expect([rejected['not-finite'], rejected['future-timestamp'], rejected['bad-topic'], rejected['wrong-type'], rejected['malformed-json']]).toEqual([1, 1, 1, 1, 1]);
+    expect(pipeline.stats.received).toBe(7);
+    expect(directory.dataType('a/b/new')).toBe('string');
+
+    const refusing = new Pipeline({ ...pipelineDefaults, unknownTags: 'refuse' }, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    await refusing.push({ accepted: [point('a/b/unknown', 1)], rejected: [] });
+    expect(refusing.stats.rejected['unknown-tag']).toBe(1);
+  });
+
+  it('acknowledges with the error when the store fails, and counts the points as failed', async () => {
+    const store: PointStore = { ...recordingStore().store, write: () => Promise.reject(new Error('disk gone')) };
+    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    await expect(pipeline.push({ accepted: [point('a/b/c', 1)], rejected: [] })).rejects.toThrow('disk gone');
+    expect({ failed: pipeline.stats.failed, stored: pipeline.stats.stored, pending: pipeline.stats.pending }).toEqual({ failed: 1, stored: 0, pending: 0 });
+  });
+});

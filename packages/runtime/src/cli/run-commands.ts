@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { requireConfig } from '../config/load-config.ts';
+import { createLogger } from '../logger.ts';
+import { startDemo } from '../roles/demo.ts';
+import { startNode, type Role } from '../roles/node.ts';
+import { closeOnSignals } from './signals.ts';
+
+interface DemoOptions {
+  config?: string;
+  dataDir?: string;
+  apiPort?: string;
+  mqttPort?: string;
+  machines?: string;
+}
+
+export function addRunCommands(program: Command): void {
+  program
+    .command('demo')
+    .description('All-in-one demo: embedded MQTT broker, SQLite store, the API and a small simulated plant. Needs no file.')
+    .option('-c, --config <file>', 'optional YAML configuration file')
+    .option('-d, --data-dir <dir>', 'where data is kept (default ./data)')
+    .option('--api-port <port>', 'HTTP API port (default 8080)')
+    .option('--mqtt-port <port>', 'embedded MQTT broker port (default 1883)')
+    .option('--machines <count>', 'machines of the demo plant (default 4)')
+    .action(async (options: DemoOptions) => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      if (options.dataDir !== undefined) env['SHOPFLOOR_NODE__DATA_DIR'] = options.dataDir;
+      if (options.apiPort !== undefined) env['SHOPFLOOR_API__PORT'] = options.apiPort;
+      if (options.mqttPort !== undefined) env['SHOPFLOOR_MQTT__BROKER__EMBEDDED__PORT'] = options.mqttPort;
+      if (options.machines !== undefined) env['SHOPFLOOR_DEMO__MACHINES'] = options.machines;
+      const config = requireConfig(options.config, env);
+      const logger = createLogger(config.log.level);
+      const demo = await startDemo(config, logger);
+      closeOnSignals(demo, logger);
+      printWelcome(demo.node.apiUrl, demo.node.mqttUrl, demo.node.dataDir, demo.node.newAdminToken, true);
+    });
+
+  for (const role of ['hub', 'edge'] as const satisfies readonly Role[]) {
+    program
+      .command(role)
+      .description(
+        role === 'hub'
+          ? 'Run a hub: ingest MQTT (JSON and Sparkplug B), store history, serve the API.'
+          : 'Run an edge node: ingest MQTT next to the machines and store recent data locally (the uplink to a hub comes with the edge issue).',
+      )
+      .requiredOption('-c, --config <file>', 'YAML configuration file (see docs/config.md)')
+      .action(async (options: { config: string }) => {
+        const config = requireConfig(options.config);
+        const logger = createLogger(config.log.level);
+        const node = await startNode(config, role, logger);
+        closeOnSignals(node, logger);
+        printWelcome(node.apiUrl, node.mqttUrl, node.dataDir, node.newAdminToken, false);
+      });
+  }
+}
+
+function printWelcome(apiUrl: string, mqttUrl: string, dataDir: string, newToken: string | undefined, demo: boolean): void {
+  const lines = ['', `  Shopfloor is running.  API ${apiUrl}   MQTT ${mqttUrl}   data ${dataDir}`];
+  if (newToken !== undefined) {
+    lines.push('', `  Admin API token (shown once; only its hash is stored): ${newToken}`);
+    if (demo) lines.push(`  It is also in ${dataDir}/admin-token.`);
+  } else {
+    lines.push('', `  Use the admin token printed on the first start${demo ? ` (also in ${dataDir}/admin-token)` : ''}.`);
+  }
+  const token = demo ? `$(cat ${dataDir}/admin-token)` : '<token>';
+  lines.push(
+    '',
+    '  Try:',
+    `    curl -s -H "Authorization: Bearer ${token}" '${apiUrl}/api/v1/latest?filter=%23'`,
+    `    mosquitto_pub -h ${new URL(mqttUrl).hostname} -p ${new URL(mqttUrl).port} -q 1 -t acme/plant1/lab/bench/cell1/probe/temperature -m '{"value": 21.5}'`,
+    `    npx shopfloor query acme/plant1/lab/bench/cell1/probe/temperature --url ${apiUrl}`,
+    '',
+    '  Ctrl-C stops it cleanly; the next start resumes on the same data.',
+    '',
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,60 @@
+import { Type, type Static } from 'typebox';
+import { apiConfigSchema, apiDefaults } from '@shopfloor/api';
+import { pipelineConfigSchema, pipelineDefaults } from '@shopfloor/engine';
+import { embeddedBrokerConfigSchema, embeddedBrokerDefaults } from '@shopfloor/mqtt-broker';
+import { mqttIngestConfigSchema, mqttIngestDefaults } from '@shopfloor/collector-mqtt';
+import { sqliteStoreTuningSchema, sqliteStoreTuningDefaults } from '@shopfloor/store-sqlite';
+
+const externalBrokerSchema = Type.Object(
+  {
+    url: Type.String({ pattern: '^mqtts?://', description: 'External broker, e.g. mqtt://127.0.0.1:1883.' }),
+    clientId: Type.String({ minLength: 1, maxLength: 64, description: 'Client id of the ingest session (a persistent session: keep it stable).' }),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String({ description: 'secret' })),
+  },
+  { additionalProperties: false },
+);
+
+export const nodeConfigSchema = Type.Object(
+  {
+    node: Type.Object(
+      {
+        id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Name of this node, in logs and metrics.' }),
+        dataDir: Type.String({ minLength: 1, description: 'Directory for the store, the model database and the API tokens.' }),
+      },
+      { additionalProperties: false },
+    ),
+    log: Type.Object({ level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')]) }, { additionalProperties: false }),
+    mqtt: Type.Object(
+      {
+        /** Either the embedded broker or an external one. */
+        broker: Type.Union([Type.Object({ embedded: embeddedBrokerConfigSchema }, { additionalProperties: false }), Type.Object({ external: externalBrokerSchema }, { additionalProperties: false })]),
+        ingest: mqttIngestConfigSchema,
+      },
+      { additionalProperties: false },
+    ),
+    pipeline: pipelineConfigSchema,
+    store: sqliteStoreTuningSchema,
+    api: apiConfigSchema,
+    demo: Type.Object(
+      {
+        machines: Type.Integer({ minimum: 0, maximum: 1_000, description: 'Machines of the built-in demo publisher.' }),
+        intervalMs: Type.Integer({ minimum: 10, maximum: 60_000, description: 'How often each demo machine publishes.' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NodeConfig = Static<typeof nodeConfigSchema>;
+export type ExternalBrokerConfig = Static<typeof externalBrokerSchema>;
+
+export const nodeDefaults: NodeConfig = {
+  node: { id: 'shopfloor', dataDir: './data' },
+  log: { level: 'info' },
+  mqtt: { broker: { embedded: embeddedBrokerDefaults }, ingest: mqttIngestDefaults },
+  pipeline: pipelineDefaults,
+  store: sqliteStoreTuningDefaults,
+  api: apiDefaults,
+  demo: { machines: 4, intervalMs: 1_000 },
+};

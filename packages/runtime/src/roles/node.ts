@@ -1,0 +1,113 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { IngestStats, Pipeline, ResourceStack, TagDirectory, type Closeable, type Logger } from '@shopfloor/engine';
+import { createApiServer, createNodeMetrics, FileTokenStore, LiveHub } from '@shopfloor/api';
+import { startEmbeddedBroker, type EmbeddedBroker } from '@shopfloor/mqtt-broker';
+import { startMqttIngest, type MqttIngest } from '@shopfloor/collector-mqtt';
+import { createSqlitePointStore, createSqliteRegistry } from '@shopfloor/store-sqlite';
+import type { NodeConfig } from '../config/node-config.ts';
+
+export type Role = 'demo' | 'hub' | 'edge';
+
+export interface RunningNode extends Closeable {
+  readonly role: Role;
+  readonly apiUrl: string;
+  readonly apiPort: number;
+  /** Where MQTT clients connect: the embedded broker, or the configured external broker. */
+  readonly mqttUrl: string;
+  /** Set only on the first start, when the admin token was created. */
+  readonly newAdminToken: string | undefined;
+  readonly dataDir: string;
+  readonly pipeline: Pipeline;
+  readonly ingest: MqttIngest;
+}
+
+export const version = '0.1.0';
+
+/**
+ * The composition root of a node: store, registry, pipeline, MQTT ingest, API, in dependency order,
+ * each on one ResourceStack so `close()` stops taking data, drains the pipeline, flushes the store
+ * and closes handles, in that order.
+ */
+export async function startNode(config: NodeConfig, role: Role, logger: Logger): Promise<RunningNode> {
+  const owned = new ResourceStack();
+  try {
+    const dataDir = resolve(config.node.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const registry = owned.add(await createSqliteRegistry({ file: join(dataDir, 'model.db') }, { logger: logger.child({ part: 'registry' }) }));
+    const store = owned.add(await createSqlitePointStore({ ...config.store, file: join(dataDir, 'points.db') }, { logger: logger.child({ part: 'store' }) }));
+    const directory = new TagDirectory(await registry.listTags());
+    const live = new LiveHub();
+    const stats = new IngestStats();
+    const metrics = createNodeMetrics(stats, live);
+    const pipelineLogger = logger.child({ part: 'pipeline' });
+    const pipeline = owned.add(
+      new Pipeline(config.pipeline, {
+        store,
+        directory,
+        logger: pipelineLogger,
+        observers: [live],
+        metrics,
+        stats,
+        onNewTags: (tags) => {
+          registry.upsertTags(tags).catch((error: unknown) => pipelineLogger.error('registering new tags failed', { tags: tags.length, error: (error as Error).message }));
+        },
+      }),
+    );
+
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl: string;
+    const brokerConfig = config.mqtt.broker;
+    if ('embedded' in brokerConfig) {
+      broker = owned.add(await startEmbeddedBroker(brokerConfig.embedded, { logger: logger.child({ part: 'broker' }) }));
+      mqttUrl = `mqtt://${brokerConfig.embedded.host === '0.0.0.0' ? '127.0.0.1' : brokerConfig.embedded.host}:${broker.port}`;
+    } else {
+      mqttUrl = brokerConfig.external.url;
+    }
+    const ingest = owned.add(
+      await startMqttIngest(config.mqtt.ingest, {
+        pipeline,
+        logger: logger.child({ part: 'mqtt' }),
+        ...(broker !== undefined ? { broker } : {}),
+        ...('external' in brokerConfig ? { external: brokerConfig.external } : {}),
+      }),
+    );
+
+    const tokens = new FileTokenStore(join(dataDir, 'tokens.json'));
+    const newAdminToken = tokens.ensureAdminToken();
+    if (newAdminToken !== undefined && role === 'demo') writeFileSync(join(dataDir, 'admin-token'), `${newAdminToken}\n`, { mode: 0o600 });
+    const startedAt = Date.now();
+    const api = owned.add(
+      await createApiServer(config.api, {
+        store,
+        registry,
+        stats,
+        live,
+        metrics,
+        tokens,
+        logger: logger.child({ part: 'api' }),
+        info: { role, version, startedAt, details: () => ({ node: config.node.id, mqtt: { url: mqttUrl, ...ingest.status() }, tags: directory.size }) },
+      }),
+    );
+    const apiPort = await api.listen();
+    const rateTimer = setInterval(() => metrics.sample(Date.now()), 1_000);
+    rateTimer.unref();
+    owned.defer(() => clearInterval(rateTimer));
+    const apiHost = config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host;
+    logger.info('node started', { role, node: config.node.id, dataDir, api: `http://${apiHost}:${apiPort}`, mqtt: mqttUrl, tags: directory.size });
+    return {
+      role,
+      apiUrl: `http://${apiHost}:${apiPort}`,
+      apiPort,
+      mqttUrl,
+      newAdminToken,
+      dataDir,
+      pipeline,
+      ingest,
+      close: () => owned.close(),
+    };
+  } catch (error) {
+    await owned.close().catch(() => undefined);
+    throw error;
+  }
+}
