@@ -27,6 +27,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'pino', message: 'Only packages/runtime creates pino; take a Logger in deps.' }, { name: 'reflect-metadata', message: 'No reflective DI.' }] }] },
   },
   {
+    files: ['packages/*/test/**/*.ts', 'packages/*/src/**/*.test.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['packages/*/test/**/*.ts', 'packages/*/src/**/*.test.ts', 'packages/bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
   },

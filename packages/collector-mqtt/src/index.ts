@@ -4,3 +4,5 @@ export { mqttIngestConfigSchema, mqttIngestDefaults } from './config.ts';
 export type { MqttIngestConfig } from './config.ts';
 export { decodeJsonPayload } from './json/decode-json.ts';
 export type { JsonDecodeOptions } from './json/decode-json.ts';
+export { createSparkplugHost, sparkplugHostDefaults, sparkplugHostTopics, stateWill, stateOnline } from './sparkplug/index.ts';
+export type { SparkplugHost, SparkplugHostConfig, SparkplugHostDeps, SparkplugHostStatus, EdgeNodeStatus, StateMessage } from './sparkplug/index.ts';

@@ -4,7 +4,7 @@ import { ResourceStack, type Closeable, type Logger, type Pipeline } from '@shop
 import type { MqttIngestConfig } from './config.ts';
 import { decodeJsonPayload } from './json/decode-json.ts';
 import { createDurableSubscriber } from './durable-subscriber/index.ts';
-import { createSparkplugHost, sparkplugHostTopics, stateOffline, stateOnline, type SparkplugHost } from './sparkplug/index.ts';
+import { createSparkplugHost, sparkplugHostTopics, type SparkplugHost, type StateMessage } from './sparkplug/index.ts';
 
 /** The in-process broker as ingest sees it: a tap on client PUBLISHes and a way to publish. */
 export interface BrokerTap {
@@ -100,17 +100,21 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
       );
     }
     if (host !== undefined) {
-      const client = await connectSparkplugClient(config.sparkplug.hostId, external, logger);
-      owned.add({ close: () => closeSparkplugClient(client, config.sparkplug.hostId) });
+      const client = await connectSparkplugClient(external, host.will, logger);
+      owned.add({ close: () => closeSparkplugClient(client, host.will) });
       publish = (topic, payload, options) => void client.publish(topic, payload, options);
       client.on('message', (topic, payload) => {
         sparkplugMessages += 1;
         pipeline.submit(host.handle(topic, payload, now()));
       });
       const subscribe = () => {
-        client.subscribe(sparkplugHostTopics(config.sparkplug.hostId).map((topic) => ({ topic, qos: 1 as const })).reduce<Record<string, { qos: 1 }>>((all, entry) => ({ ...all, [entry.topic]: { qos: entry.qos } }), {}), (error) => {
+        const topics = Object.fromEntries(sparkplugHostTopics(config.sparkplug.hostId).map((topic) => [topic, { qos: 1 as const }]));
+        client.subscribe(topics, (error) => {
           if (error) logger.error('subscribing to Sparkplug topics failed', { error: error.message });
-          else host.onConnected();
+          else {
+            host.onConnected();
+            logger.info('Sparkplug host online', { hostId: config.sparkplug.hostId });
+          }
         });
       };
       client.on('connect', subscribe);
@@ -124,31 +128,24 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   };
 }
 
-async function connectSparkplugClient(hostId: string, external: ExternalBroker, logger: Logger): Promise<MqttClient> {
-  const offline = stateOffline(hostId);
+async function connectSparkplugClient(external: ExternalBroker, will: StateMessage, logger: Logger): Promise<MqttClient> {
   const client = await mqtt.connectAsync(external.url, {
     clientId: `${external.clientId}-sparkplug`,
+    // Sparkplug 3.0: the host connects with a clean session and its STATE death certificate as Will.
     clean: true,
     protocolVersion: 5,
     reconnectPeriod: 2_000,
     ...(external.username !== undefined ? { username: external.username } : {}),
     ...(external.password !== undefined ? { password: external.password } : {}),
-    will: { topic: offline.topic, payload: Buffer.from(offline.payload), qos: 1, retain: true },
+    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain },
   });
-  client.on('connect', () => {
-    const online = stateOnline(hostId, Date.now());
-    client.publish(online.topic, online.payload, { qos: 1, retain: true });
-    logger.info('Sparkplug host online', { hostId });
-  });
-  const online = stateOnline(hostId, Date.now());
-  client.publish(online.topic, online.payload, { qos: 1, retain: true });
-  client.on('offline', () => logger.warn('Sparkplug host session lost; reconnecting', { hostId }));
-  client.on('error', (error) => logger.warn('Sparkplug host connection error', { hostId, error: error.message }));
+  client.on('offline', () => logger.warn('Sparkplug host session lost; reconnecting', { url: external.url }));
+  client.on('error', (error) => logger.warn('Sparkplug host connection error', { url: external.url, error: error.message }));
   return client;
 }
 
-async function closeSparkplugClient(client: MqttClient, hostId: string): Promise<void> {
-  const offline = stateOffline(hostId);
-  if (client.connected) await client.publishAsync(offline.topic, offline.payload, { qos: 1, retain: true }).catch(() => undefined);
+async function closeSparkplugClient(client: MqttClient, will: StateMessage): Promise<void> {
+  // A graceful stop publishes the death certificate itself: the broker drops the Will on DISCONNECT.
+  if (client.connected) await client.publishAsync(will.topic, will.payload, { qos: will.qos, retain: will.retain }).catch(() => undefined);
   await client.endAsync();
 }

@@ -7,3 +7,5 @@ export type { ConfigProblem, LoadedConfig } from './config/load-config.ts';
 export { nodeConfigSchema, nodeDefaults } from './config/node-config.ts';
 export type { NodeConfig } from './config/node-config.ts';
 export { createLogger } from './logger.ts';
+export { describeConfig, configKeysMarkdown } from './config/describe-config.ts';
+export type { ConfigKey } from './config/describe-config.ts';

@@ -8,7 +8,7 @@ export function createLogger(level: LogLevel, destination: NodeJS.WritableStream
   const root = pino(
     {
       level,
-      base: undefined,
+      base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['password', 'token', '*.password', '*.token', 'authorization'], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },

@@ -55,7 +55,7 @@ export class BucketAccumulator {
     this.#last = value;
   }
 
-  result(): Float64Array {
+  result(): Float64Array<ArrayBuffer> {
     this.#emit();
     this.#count = 0;
     return Float64Array.from(this.#out);

@@ -25,27 +25,27 @@ export interface WriterOptions {
  * index of its text in `texts`; quality is the index in `qualities`.
  */
 export interface CommitColumns {
-  readonly series: Uint32Array;
-  readonly ts: Float64Array;
-  readonly values: Float64Array;
-  readonly quality: Uint8Array;
+  readonly series: Uint32Array<ArrayBuffer>;
+  readonly ts: Float64Array<ArrayBuffer>;
+  readonly values: Float64Array<ArrayBuffer>;
+  readonly quality: Uint8Array<ArrayBuffer>;
   readonly texts: readonly string[];
 }
 
 /** Points read back, ascending by time. `texts` is present (one per point) for string series. */
 export interface ReadColumns {
-  readonly ts: Float64Array;
-  readonly values: Float64Array;
-  readonly quality: Uint8Array;
+  readonly ts: Float64Array<ArrayBuffer>;
+  readonly values: Float64Array<ArrayBuffer>;
+  readonly quality: Uint8Array<ArrayBuffer>;
   readonly texts: readonly string[] | undefined;
 }
 
 /** The latest point of each requested series that has one; `series[i]` owns point `i`. */
 export interface LatestReply {
-  readonly series: Uint32Array;
-  readonly ts: Float64Array;
-  readonly values: Float64Array;
-  readonly quality: Uint8Array;
+  readonly series: Uint32Array<ArrayBuffer>;
+  readonly ts: Float64Array<ArrayBuffer>;
+  readonly values: Float64Array<ArrayBuffer>;
+  readonly quality: Uint8Array<ArrayBuffer>;
   readonly texts: readonly (string | undefined)[];
 }
 

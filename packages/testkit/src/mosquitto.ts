@@ -8,6 +8,12 @@ import { freePort } from './free-port.ts';
 export interface MosquittoServer {
   readonly port: number;
   readonly url: string;
+  /**
+   * Stops the broker (SIGTERM, so it saves its persistence file) and starts it again on the same
+   * port with the same config and files: sessions and queued messages survive, connections do not.
+   * `downMs` keeps the port closed that long in between.
+   */
+  restart(downMs?: number): Promise<void>;
   /** Stops the broker (SIGTERM) and removes its files. */
   close(): Promise<void>;
 }
@@ -40,22 +46,35 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       '',
     ].join('\n'),
   );
+  let child = await spawnMosquitto(configFile, port);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async restart(downMs = 0) {
+      await stop();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = await spawnMosquitto(configFile, port);
+    },
+    async close() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnMosquitto(configFile: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await waitForPort(port, 5_000, () => (child.exitCode !== null ? `mosquitto exited with ${child.exitCode}: ${stderr}` : undefined));
-  return {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 export async function waitForPort(port: number, timeoutMs: number, failed?: () => string | undefined): Promise<void> {

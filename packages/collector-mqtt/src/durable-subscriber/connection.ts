@@ -21,7 +21,7 @@ export interface ConnectionHandlers {
 /**
  * One TCP connection to the broker speaking MQTT 5 through mqtt-packet: decodes incoming bytes into
  * packets, writes packets, and runs the keepalive (PINGREQ every period; the connection counts as
- * dead when a whole period passes after a PINGREQ with no byte received).
+ * dead when a whole period passes after a PINGREQ with no byte received while we were reading).
  */
 export class MqttConnection {
   readonly #socket: Socket;
@@ -30,7 +30,9 @@ export class MqttConnection {
   #keepaliveTimer: NodeJS.Timeout | undefined;
   #pingOutstanding = false;
   #receivedSincePing = false;
-  readonly #closed: Promise<void>;
+  #readingPaused = false;
+  /** Settles once the socket has closed and `onClose` has run. */
+  readonly closed: Promise<void>;
 
   constructor(host: string, port: number, handlers: ConnectionHandlers) {
     const socket = connectSocket({ host, port });
@@ -51,7 +53,7 @@ export class MqttConnection {
       }
     });
     socket.on('error', (error) => (this.#socketError ??= error));
-    this.#closed = new Promise((resolve) => {
+    this.closed = new Promise((resolve) => {
       socket.once('close', () => {
         this.#stopKeepalive();
         const error = this.#socketError;
@@ -78,6 +80,17 @@ export class MqttConnection {
     this.#keepaliveTimer = setInterval(() => this.#keepaliveTick(seconds), seconds * 1_000);
   }
 
+  /** Stops reading from the socket (TCP pushes back on the broker) until `resumeReading`. */
+  pauseReading(): void {
+    this.#readingPaused = true;
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    this.#readingPaused = false;
+    this.#socket.resume();
+  }
+
   /** PINGRESP arrived. */
   pingAnswered(): void {
     this.#pingOutstanding = false;
@@ -89,7 +102,7 @@ export class MqttConnection {
     this.#stopKeepalive();
     this.#socket.end();
     const timer = setTimeout(() => this.#socket.destroy(), timeoutMs);
-    return this.#closed.finally(() => clearTimeout(timer));
+    return this.closed.finally(() => clearTimeout(timer));
   }
 
   /** Drops the connection at once; the first reason given is the one reported to `onClose`. */
@@ -101,7 +114,8 @@ export class MqttConnection {
   }
 
   #keepaliveTick(seconds: number): void {
-    if (this.#pingOutstanding && !this.#receivedSincePing) {
+    // While we hold reading back, silence proves nothing.
+    if (this.#pingOutstanding && !this.#receivedSincePing && !this.#readingPaused) {
       this.destroy(`no PINGRESP and no data within ${seconds} s (keepalive): connection presumed dead`);
       return;
     }

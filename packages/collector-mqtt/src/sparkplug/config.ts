@@ -1,3 +1,6 @@
+import { InputError } from '@shopfloor/model';
+import { topicLevelProblem } from './topic.ts';
+
 export interface SparkplugHostConfig {
   /** The Sparkplug Host ID; names the STATE topic `spBv1.0/STATE/<hostId>`. No `/`, `+` or `#`. */
   readonly hostId: string;
@@ -15,3 +18,28 @@ export const sparkplugHostDefaults = {
   rebirthDebounceMs: 5_000,
   rebirthTimeoutMs: 30_000,
 } as const;
+
+const tagSegment = /^[A-Za-z0-9_\-.:]{1,64}$/;
+
+/** Throws an `InputError` (`SF_CONFIG_INVALID`) naming the first bad key; the runtime's schema should catch these first. */
+export function checkSparkplugHostConfig(config: SparkplugHostConfig): void {
+  const hostProblem = topicLevelProblem(config.hostId);
+  if (hostProblem !== undefined) throw new InputError('SF_CONFIG_INVALID', `sparkplug hostId ${hostProblem}`);
+  for (const group of config.groupFilter ?? []) {
+    const problem = topicLevelProblem(group);
+    if (problem !== undefined) throw new InputError('SF_CONFIG_INVALID', `sparkplug groupFilter entry ${problem}`);
+  }
+  const badSegment = config.tagPrefix?.split('/').find((segment) => !tagSegment.test(segment));
+  if (badSegment !== undefined) {
+    throw new InputError(
+      'SF_CONFIG_INVALID',
+      `sparkplug tagPrefix "${config.tagPrefix}": segment "${badSegment}" may only hold 1-64 letters, digits, "_", "-", "." and ":"`,
+    );
+  }
+  for (const key of ['rebirthDebounceMs', 'rebirthTimeoutMs'] as const) {
+    const value = config[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new InputError('SF_CONFIG_INVALID', `sparkplug ${key} ${value} is not a number of milliseconds ≥ 0`);
+    }
+  }
+}

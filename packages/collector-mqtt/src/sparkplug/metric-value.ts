@@ -6,8 +6,28 @@ import type { PointValue } from '@shopfloor/model';
  * carried in `int_value` and every value of an alias-only DATA metric (it has no datatype).
  */
 export const sparkplugDataTypes = [
-  'Unknown', 'Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64', 'Float', 'Double',
-  'Boolean', 'String', 'DateTime', 'Text', 'UUID', 'DataSet', 'Bytes', 'File', 'Template', 'PropertySet', 'PropertySetList',
+  'Unknown',
+  'Int8',
+  'Int16',
+  'Int32',
+  'Int64',
+  'UInt8',
+  'UInt16',
+  'UInt32',
+  'UInt64',
+  'Float',
+  'Double',
+  'Boolean',
+  'String',
+  'DateTime',
+  'Text',
+  'UUID',
+  'DataSet',
+  'Bytes',
+  'File',
+  'Template',
+  'PropertySet',
+  'PropertySetList',
 ] as const;
 export type SparkplugDataType = (typeof sparkplugDataTypes)[number];
 

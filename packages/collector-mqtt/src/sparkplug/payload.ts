@@ -45,7 +45,7 @@ export function decodeSparkplugPayload(bytes: Uint8Array): PayloadDecoding {
       datatype: Object.hasOwn(metric, 'datatype') ? (metric.datatype ?? undefined) : undefined,
       isHistorical: metric.isHistorical === true,
       isNull: metric.isNull === true,
-      fields: metric as MetricValueFields,
+      fields: metric,
     });
   }
   return { type: 'decoded', payload: { timestamp: ownLong(decoded, 'timestamp'), seq: ownLong(decoded, 'seq'), metrics } };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { configKeysMarkdown } from '../config/describe-config.ts';
 import { formatProblems, loadConfig } from '../config/load-config.ts';
 
 export function addConfigCommand(program: Command): void {
@@ -17,5 +18,11 @@ export function addConfigCommand(program: Command): void {
       }
       process.stdout.write(`ok: ${file ?? '(no file)'} is valid (from ${loaded.sources.join(' ← ')})\n`);
       if (options.print === true) process.stdout.write(JSON.stringify(loaded.config, (key, value: unknown) => (key === 'password' ? '[redacted]' : value), 2) + '\n');
+    });
+  config
+    .command('keys')
+    .description('Print every configuration key with its type, default and meaning (the table of docs/config.md).')
+    .action(() => {
+      process.stdout.write(configKeysMarkdown() + '\n');
     });
 }

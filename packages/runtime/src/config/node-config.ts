@@ -3,7 +3,11 @@ import { apiConfigSchema, apiDefaults } from '@shopfloor/api';
 import { pipelineConfigSchema, pipelineDefaults } from '@shopfloor/engine';
 import { embeddedBrokerConfigSchema, embeddedBrokerDefaults } from '@shopfloor/mqtt-broker';
 import { mqttIngestConfigSchema, mqttIngestDefaults } from '@shopfloor/collector-mqtt';
-import { sqliteStoreTuningSchema, sqliteStoreTuningDefaults } from '@shopfloor/store-sqlite';
+import { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults } from '@shopfloor/store-sqlite';
+
+/** The store's file lives in node.dataDir; the rest of its settings are configurable. */
+const storeConfigSchema = Type.Omit(sqlitePointStoreConfigSchema, ['file'], { additionalProperties: false });
+const { file: _storeFile, ...storeDefaults } = sqlitePointStoreDefaults;
 
 const externalBrokerSchema = Type.Object(
   {
@@ -34,7 +38,7 @@ export const nodeConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     pipeline: pipelineConfigSchema,
-    store: sqliteStoreTuningSchema,
+    store: storeConfigSchema,
     api: apiConfigSchema,
     demo: Type.Object(
       {
@@ -54,7 +58,7 @@ export const nodeDefaults: NodeConfig = {
   log: { level: 'info' },
   mqtt: { broker: { embedded: embeddedBrokerDefaults }, ingest: mqttIngestDefaults },
   pipeline: pipelineDefaults,
-  store: sqliteStoreTuningDefaults,
+  store: storeDefaults,
   api: apiDefaults,
   demo: { machines: 4, intervalMs: 1_000 },
 };

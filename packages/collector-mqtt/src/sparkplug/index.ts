@@ -1,0 +1,10 @@
+export { createSparkplugHost } from './host.ts';
+export type { SparkplugHost, SparkplugHostDeps, PublishOptions, SparkplugHostStatus, EdgeNodeStatus, DeviceStatus } from './host.ts';
+export { sparkplugHostDefaults, checkSparkplugHostConfig } from './config.ts';
+export type { SparkplugHostConfig } from './config.ts';
+export { stateWill, stateOnline } from './state-message.ts';
+export type { StateMessage } from './state-message.ts';
+export { sparkplugHostTopics, parseSparkplugTopic, stateTopic, nodeCommandTopic, sparkplugNamespace, nodeMessageTypes, deviceMessageTypes } from './topic.ts';
+export type { SparkplugTopic, NodeTopic, DeviceTopic, StateTopic, InvalidTopic, NodeMessageType, DeviceMessageType } from './topic.ts';
+export { decodeMetricValue, sparkplugDataTypes } from './metric-value.ts';
+export type { MetricValue, MetricValueFields, SparkplugDataType } from './metric-value.ts';

@@ -1,0 +1,3 @@
+export { pointStoreContract } from './point-store-contract.ts';
+export { registryContract } from './registry-contract.ts';
+export { baseTs, point } from './fixtures.ts';

@@ -1,0 +1,6 @@
+export { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults, sqliteRegistryConfigSchema, sqliteRegistryDefaults } from './config.ts';
+export type { SqlitePointStoreConfig, SqliteRegistryConfig } from './config.ts';
+export { SqlitePointStore, createSqlitePointStore } from './sqlite-point-store.ts';
+export type { SqlitePointStoreDeps } from './sqlite-point-store.ts';
+export { SqliteRegistry, createSqliteRegistry } from './sqlite-registry.ts';
+export type { SqliteRegistryDeps } from './sqlite-registry.ts';
