@@ -20,9 +20,17 @@ export function pointStoreContract(adapter: string, open: () => Promise<PointSto
     });
 
     it('returns numbers, booleans and strings with their qualities as written', async () => {
-      const numbers = [point('acme/p1/press/p4/oil-temp', baseTs, 71.5), point('acme/p1/press/p4/oil-temp', baseTs + 1_000, -3.25, 'uncertain'), point('acme/p1/press/p4/oil-temp', baseTs + 2_000, 0, 'bad')];
+      const numbers = [
+        point('acme/p1/press/p4/oil-temp', baseTs, 71.5),
+        point('acme/p1/press/p4/oil-temp', baseTs + 1_000, -3.25, 'uncertain'),
+        point('acme/p1/press/p4/oil-temp', baseTs + 2_000, 0, 'bad'),
+      ];
       const booleans = [point('acme/p1/press/p4/running', baseTs, true), point('acme/p1/press/p4/running', baseTs + 500, false, 'uncertain')];
-      const strings = [point('acme/p1/press/p4/state', baseTs, 'RUNNING'), point('acme/p1/press/p4/state', baseTs + 1, '', 'bad'), point('acme/p1/press/p4/state', baseTs + 2, 'Überdruck ✓ 圧力')];
+      const strings = [
+        point('acme/p1/press/p4/state', baseTs, 'RUNNING'),
+        point('acme/p1/press/p4/state', baseTs + 1, '', 'bad'),
+        point('acme/p1/press/p4/state', baseTs + 2, 'Überdruck ✓ 圧力'),
+      ];
       const receipt = await store.write([...numbers, ...booleans, ...strings]);
       expect(receipt).toEqual({ stored: 8 });
       const window = { from: baseTs - 60_000, to: baseTs + 60_000 };
@@ -88,14 +96,17 @@ export function pointStoreContract(adapter: string, open: () => Promise<PointSto
     it('keeps many tags apart', async () => {
       const tags = Array.from({ length: 300 }, (_, index) => `acme/p1/area${index % 3}/line${index % 7}/m${index}/speed`);
       const batch: Point[] = [];
-      for (let second = 0; second < 20; second++) for (const [index, tag] of tags.entries()) batch.push(point(tag, baseTs + second * 1_000, index * 1_000 + second));
+      for (let second = 0; second < 20; second++)
+        for (const [index, tag] of tags.entries()) batch.push(point(tag, baseTs + second * 1_000, index * 1_000 + second));
       expect(await store.write(batch)).toEqual({ stored: 6_000 });
       expect((await store.tags()).sort()).toEqual([...tags].sort());
       const latest = await store.latest(tags);
       expect(latest.size).toBe(300);
       expect(latest.get(tags[123] as string)).toEqual(point(tags[123] as string, baseTs + 19_000, 123_019));
       const window = { from: baseTs, to: baseTs + 60_000 };
-      expect(await store.range(tags[42] as string, window)).toEqual(Array.from({ length: 20 }, (_, second) => point(tags[42] as string, baseTs + second * 1_000, 42_000 + second)));
+      expect(await store.range(tags[42] as string, window)).toEqual(
+        Array.from({ length: 20 }, (_, second) => point(tags[42] as string, baseTs + second * 1_000, 42_000 + second)),
+      );
     });
 
     it('agrees with a simple model under random batches of writes', async () => {

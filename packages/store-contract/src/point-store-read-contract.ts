@@ -22,13 +22,26 @@ const samples: readonly [number, number][] = [
 
 function bucket(start: number, end: number, values: readonly number[]): Bucket {
   const sum = values.reduce((total, value) => total + value, 0);
-  return { start: baseTs + start, end: baseTs + end, count: values.length, min: Math.min(...values), max: Math.max(...values), avg: sum / values.length, sum, first: values[0] as number, last: values[values.length - 1] as number };
+  return {
+    start: baseTs + start,
+    end: baseTs + end,
+    count: values.length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    avg: sum / values.length,
+    sum,
+    first: values[0] as number,
+    last: values[values.length - 1] as number,
+  };
 }
 
 /** Bucketed reads; registered inside the `pointStoreContract` describe, which opens and closes the store. */
 export function pointStoreReadContract(current: () => PointStore): void {
   const writeSamples = async (store: PointStore): Promise<void> => {
-    const points = shuffled(samples.map(([second, value]) => point(tag, baseTs + second * 1_000, value)), 5);
+    const points = shuffled(
+      samples.map(([second, value]) => point(tag, baseTs + second * 1_000, value)),
+      5,
+    );
     await store.write(points.slice(0, 6));
     await store.write(points.slice(6));
   };
@@ -52,7 +65,9 @@ export function pointStoreReadContract(current: () => PointStore): void {
       { start: baseTs + 60_000, end: baseTs + 120_000, count: 3, min: -4, max: 40, avg: 15, sum: 45, first: 40, last: 9 },
       { start: baseTs + 120_000, end: baseTs + 180_000, count: 3, min: 2, max: 7, avg: 4, sum: 12, first: 2, last: 3 },
     ]);
-    expect(await store.aggregate(tag, { from: baseTs, to: baseTs + 86_400_000 }, 86_400_000)).toEqual([bucket(0, 86_400_000, [10, 20, 30, 5, 15, 40, -4, 9, 2, 7, 3, 999])]);
+    expect(await store.aggregate(tag, { from: baseTs, to: baseTs + 86_400_000 }, 86_400_000)).toEqual([
+      bucket(0, 86_400_000, [10, 20, 30, 5, 15, 40, -4, 9, 2, 7, 3, 999]),
+    ]);
   });
 
   it('buckets booleans as 0 and 1', async () => {

@@ -29,7 +29,13 @@ const press: AssetModel = {
     { name: 'force', dataType: 'float', unit: 'kN', classification: 'confidential' },
   ],
 };
-const servoPress: AssetModel = { id: 'servo-press', name: 'Servo press', extends: 'press', attributes: [], measurements: [{ name: 'position', dataType: 'float', unit: 'mm' }] };
+const servoPress: AssetModel = {
+  id: 'servo-press',
+  name: 'Servo press',
+  extends: 'press',
+  attributes: [],
+  measurements: [{ name: 'position', dataType: 'float', unit: 'mm' }],
+};
 
 function asset(path: string, level: HierarchyLevel, model?: string): Asset {
   return { path, level, name: path.split('/').pop() ?? path, attributes: {}, ...(model === undefined ? {} : { model }) };
@@ -124,12 +130,18 @@ export function registryContract(adapter: string, open: () => Promise<Registry>)
         { path: `${p4}/temperature`, dataType: 'float', unit: 'K', classification: 'internal', asset: p4 },
       ];
       expect([...(await registry.listTags(`${p4}/#`))].sort(byPath)).toEqual(expected);
-      await expect(registry.upsertAsset({ ...asset(`${line}/p5`, 'asset', 'press'), attributes: { tonnage: 'heavy' } })).rejects.toMatchObject({ name: 'InputError' });
+      await expect(registry.upsertAsset({ ...asset(`${line}/p5`, 'asset', 'press'), attributes: { tonnage: 'heavy' } })).rejects.toMatchObject({
+        name: 'InputError',
+      });
       expect(await registry.getAsset(`${line}/p5`)).toBeUndefined();
     });
 
     it('lists tags by MQTT-style filter', async () => {
-      const tags: Tag[] = ['a/b/c/temp', 'a/b/d/temp', 'a/x/c/temp', 'a/b/c/pressure', 'z/b'].map((path) => ({ path, dataType: 'float', classification: 'internal' }));
+      const tags: Tag[] = ['a/b/c/temp', 'a/b/d/temp', 'a/x/c/temp', 'a/b/c/pressure', 'z/b'].map((path) => ({
+        path,
+        dataType: 'float',
+        classification: 'internal',
+      }));
       await registry.upsertTags(tags);
       const paths = async (filter?: string): Promise<string[]> => (await registry.listTags(filter)).map((tag) => tag.path).sort();
       expect(await paths('a/b/+/temp')).toEqual(['a/b/c/temp', 'a/b/d/temp']);

@@ -38,8 +38,10 @@ export function encodeBatch(batch: readonly Point[], catalog: SeriesCatalog, mar
       proposed.set(point.tag, entry);
     }
     const code = qualityCodes[point.quality];
-    if (code === undefined) throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": quality ${JSON.stringify(point.quality)} is not good, uncertain or bad`);
-    if (!Number.isFinite(point.ts)) throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": timestamp ${String(point.ts)} is not a finite number of milliseconds`);
+    if (code === undefined)
+      throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": quality ${JSON.stringify(point.quality)} is not good, uncertain or bad`);
+    if (!Number.isFinite(point.ts))
+      throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": timestamp ${String(point.ts)} is not a finite number of milliseconds`);
     series[index] = entry.id;
     ts[index] = point.ts;
     quality[index] = code;

@@ -117,6 +117,7 @@ export function decodeChunk(blob: Uint8Array, scratch?: DecodeScratch): DecodedC
     for (let index = 0; index < count; index++, offset += 8) values[index] = view.getFloat64(offset, true);
   } else {
     texts = new Array<string>(count);
+    values.fill(0, 0, count);
     cursor.offset = offset;
     for (let index = 0; index < count; index++) {
       const length = readVarint(bytes, cursor);

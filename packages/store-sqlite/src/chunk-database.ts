@@ -20,8 +20,8 @@ export type JournalRow = [seriesId: number, ts: number, value: number | null, qu
 export class ChunkDatabase {
   readonly db: Database.Database;
   readonly #insertSeries: Database.Statement<[number, string, SeriesKind]>;
-  readonly #journalOne: Database.Statement<unknown[]>;
-  readonly #journalMany: Database.Statement<unknown[]>;
+  readonly #journalOne: Database.Statement;
+  readonly #journalMany: Database.Statement;
   readonly #loadChunk: Database.Statement<[number, number], Buffer>;
   readonly #lastChunk: Database.Statement<[number], Buffer>;
   readonly #chunksBetween: Database.Statement<[number, number, number], [number, Buffer]>;
@@ -39,7 +39,9 @@ export class ChunkDatabase {
     this.#loadChunk = this.db.prepare<[number, number], Buffer>('SELECT data FROM chunks WHERE series_id = ? AND chunk_start = ?').pluck();
     this.#lastChunk = this.db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE series_id = ? ORDER BY chunk_start DESC LIMIT 1').pluck();
     this.#chunksBetween = this.db
-      .prepare<[number, number, number], [number, Buffer]>('SELECT chunk_start, data FROM chunks WHERE series_id = ? AND chunk_start >= ? AND chunk_start < ? ORDER BY chunk_start')
+      .prepare<[number, number, number], [number, Buffer]>(
+        'SELECT chunk_start, data FROM chunks WHERE series_id = ? AND chunk_start >= ? AND chunk_start < ? ORDER BY chunk_start',
+      )
       .raw();
     this.#upsertChunk = this.db.prepare('INSERT OR REPLACE INTO chunks (series_id, chunk_start, count, data) VALUES (?, ?, ?, ?)');
   }

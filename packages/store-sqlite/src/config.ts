@@ -11,7 +11,8 @@ export const sqlitePointStoreConfigSchema = Type.Object(
     checkpointSeconds: Type.Integer({
       minimum: 1,
       maximum: 3_600,
-      description: 'How often buffered chunks are written to their rows and the write journal is emptied. Longer means fewer chunk rewrites and a longer replay after a crash.',
+      description:
+        'How often buffered chunks are written to their rows and the write journal is emptied. Longer means fewer chunk rewrites and a longer replay after a crash.',
     }),
     maxBatchPoints: Type.Integer({
       minimum: 1,

@@ -42,7 +42,8 @@ export class PointReader {
   buckets(seriesId: number, from: number, to: number, accumulator: BucketAccumulator): Float64Array<ArrayBuffer> {
     this.#forEachChunk(seriesId, from, to, (chunk) => {
       const last = lowerBound(chunk.ts, to, 0, chunk.count);
-      for (let index = lowerBound(chunk.ts, from, 0, chunk.count); index < last; index++) accumulator.add(chunk.ts[index] as number, chunk.values[index] as number);
+      for (let index = lowerBound(chunk.ts, from, 0, chunk.count); index < last; index++)
+        accumulator.add(chunk.ts[index] as number, chunk.values[index] as number);
       return true;
     });
     return accumulator.result();

@@ -28,7 +28,8 @@ export class PointWriter {
     this.database = new ChunkDatabase(options.file);
     try {
       const chunkMs = this.database.chunkMs(options.chunkMs);
-      if (chunkMs !== options.chunkMs) log('warn', 'the point store file keeps the chunk length it was created with', { file: options.file, chunkMs, configuredChunkMs: options.chunkMs });
+      if (chunkMs !== options.chunkMs)
+        log('warn', 'the point store file keeps the chunk length it was created with', { file: options.file, chunkMs, configuredChunkMs: options.chunkMs });
       this.buffers = new SeriesBuffers(chunkMs, (seriesId, chunkStart) => {
         const blob = this.database.loadChunk(seriesId, chunkStart);
         return blob === undefined ? undefined : decodeChunk(blob);
@@ -58,11 +59,17 @@ export class PointWriter {
     }
     this.#apply(columns);
     this.#journaled += columns.series.length;
-    if (this.#journaled >= checkpointAfterPoints) this.checkpoint();
+    this.checkpointIfDue();
   }
 
+  /** Checkpoints when checkpointMs have passed or the journal is long; a failure is logged (the points stay in the journal). */
   checkpointIfDue(): void {
-    if (performance.now() - this.#lastCheckpoint >= this.#checkpointMs) this.checkpoint();
+    if (performance.now() - this.#lastCheckpoint < this.#checkpointMs && this.#journaled < checkpointAfterPoints) return;
+    try {
+      this.checkpoint();
+    } catch (error) {
+      this.#log('error', 'checkpoint failed; the points stay in the journal', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   /** Writes every dirty buffer to its chunk row and empties the journal, in one transaction. */
@@ -77,7 +84,12 @@ export class PointWriter {
     const dropped = this.buffers.dropClosed();
     this.#lastCheckpoint = performance.now();
     if (dirty.length > 0 || this.#journaled > 0) {
-      this.#log('debug', 'checkpoint', { chunks: dirty.length, journaledPoints: this.#journaled, droppedBuffers: dropped, ms: Math.round(this.#lastCheckpoint - started) });
+      this.#log('debug', 'checkpoint', {
+        chunks: dirty.length,
+        journaledPoints: this.#journaled,
+        droppedBuffers: dropped,
+        ms: Math.round(this.#lastCheckpoint - started),
+      });
     }
     this.#journaled = 0;
   }

@@ -5,12 +5,15 @@ const levelOrder = hierarchyLevels.join(' > ');
 
 export function checkTag(tag: Tag, assetExists: (path: string) => boolean): void {
   const problem = typeof tag.path === 'string' ? tagPathProblem(tag.path) : 'is not a string';
-  if (problem !== undefined) throw new InputError('SF_TAG_PATH_INVALID', `tag path "${String(tag.path)}" ${problem}`);
+  if (problem !== undefined) throw new InputError('SF_TAG_PATH_INVALID', `tag path ${JSON.stringify(tag.path)} ${problem}`);
   if (!(dataTypes as readonly string[]).includes(tag.dataType)) {
     throw new InputError('SF_BAD_REQUEST', `tag "${tag.path}": dataType ${JSON.stringify(tag.dataType)} is not one of ${dataTypes.join(', ')}`);
   }
   if (!(classifications as readonly string[]).includes(tag.classification)) {
-    throw new InputError('SF_BAD_REQUEST', `tag "${tag.path}": classification ${JSON.stringify(tag.classification)} is not one of ${classifications.join(', ')}`);
+    throw new InputError(
+      'SF_BAD_REQUEST',
+      `tag "${tag.path}": classification ${JSON.stringify(tag.classification)} is not one of ${classifications.join(', ')}`,
+    );
   }
   if (tag.asset !== undefined && !assetExists(tag.asset)) throw new InputError('SF_ASSET_NOT_FOUND', `tag "${tag.path}": asset "${tag.asset}" does not exist`);
 }
@@ -28,7 +31,10 @@ export function checkModel(model: AssetModel, parentOf: (id: string) => string |
       throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": measurement name "${measurement.name}" must be a valid tag path segment`);
     }
     if (measurement.classification !== undefined && !(classifications as readonly string[]).includes(measurement.classification)) {
-      throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": measurement "${measurement.name}" has classification ${JSON.stringify(measurement.classification)}`);
+      throw new InputError(
+        'SF_MODEL_INVALID',
+        `asset model "${model.id}": measurement "${measurement.name}" has classification ${JSON.stringify(measurement.classification)}`,
+      );
     }
   }
   if (model.extends === undefined) return;
@@ -44,16 +50,25 @@ export function checkModel(model: AssetModel, parentOf: (id: string) => string |
 }
 
 function checkDefinitions(model: AssetModel, field: 'attributes' | 'measurements', definitions: readonly { name: string; dataType: string }[]): void {
-  if (!Array.isArray(definitions)) throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} must be a list`);
+  if (!isList(definitions)) throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} must be a list`);
   const names = new Set<string>();
   for (const definition of definitions) {
-    if (typeof definition.name !== 'string' || definition.name.length === 0) throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} has an entry without a name`);
+    if (typeof definition.name !== 'string' || definition.name.length === 0)
+      throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} has an entry without a name`);
     if (names.has(definition.name)) throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} defines "${definition.name}" twice`);
     names.add(definition.name);
     if (!(dataTypes as readonly string[]).includes(definition.dataType)) {
-      throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": ${field} "${definition.name}" has dataType ${JSON.stringify(definition.dataType)}, not one of ${dataTypes.join(', ')}`);
+      throw new InputError(
+        'SF_MODEL_INVALID',
+        `asset model "${model.id}": ${field} "${definition.name}" has dataType ${JSON.stringify(definition.dataType)}, not one of ${dataTypes.join(', ')}`,
+      );
     }
   }
+}
+
+/** Array.isArray without narrowing to any[]. */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
 }
 
 export interface AssetLookups {
@@ -75,28 +90,41 @@ export function checkAsset(asset: Asset, lookups: AssetLookups): AssetModel | un
     throw new InputError('SF_ASSET_INVALID', `asset path ${JSON.stringify(asset.path)} must be 1–12 segments of letters, digits, "_", "-", "." or ":"`);
   }
   const level = hierarchyLevels.indexOf(asset.level);
-  if (level < 0) throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": level ${JSON.stringify(asset.level)} is not one of ${hierarchyLevels.join(', ')}`);
+  if (level < 0)
+    throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": level ${JSON.stringify(asset.level)} is not one of ${hierarchyLevels.join(', ')}`);
   if (typeof asset.name !== 'string' || asset.name.length === 0) throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": name is empty`);
   const attributes: unknown = asset.attributes;
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": attributes must be an object`);
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
+    throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": attributes must be an object`);
   for (const [name, value] of Object.entries(attributes)) {
-    if (!['string', 'number', 'boolean'].includes(typeof value)) throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": attribute "${name}" must be a string, number or boolean`);
+    if (!['string', 'number', 'boolean'].includes(typeof value))
+      throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": attribute "${name}" must be a string, number or boolean`);
   }
   const parentPath = parentPathOf(asset.path);
   if (asset.level === 'enterprise') {
-    if (parentPath !== undefined) throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": an enterprise is the top of the hierarchy, so its path must be a single segment`);
+    if (parentPath !== undefined)
+      throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": an enterprise is the top of the hierarchy, so its path must be a single segment`);
   } else {
     const parent = parentPath === undefined ? undefined : lookups.asset(parentPath);
     if (parentPath === undefined || parent === undefined) {
-      throw new InputError('SF_ASSET_NOT_FOUND', `asset "${asset.path}": parent "${parentPath ?? ''}" does not exist; a ${asset.level} sits under an existing asset`);
+      throw new InputError(
+        'SF_ASSET_NOT_FOUND',
+        `asset "${asset.path}": parent "${parentPath ?? ''}" does not exist; a ${asset.level} sits under an existing asset`,
+      );
     }
     if (hierarchyLevels.indexOf(parent.level) >= level) {
-      throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": a ${asset.level} cannot sit under the ${parent.level} "${parent.path}" (ISA-95 order: ${levelOrder})`);
+      throw new InputError(
+        'SF_ASSET_INVALID',
+        `asset "${asset.path}": a ${asset.level} cannot sit under the ${parent.level} "${parent.path}" (ISA-95 order: ${levelOrder})`,
+      );
     }
   }
   for (const child of lookups.children(asset.path)) {
     if (hierarchyLevels.indexOf(child.level) <= level) {
-      throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": cannot be a ${asset.level} while its child "${child.path}" is a ${child.level} (ISA-95 order: ${levelOrder})`);
+      throw new InputError(
+        'SF_ASSET_INVALID',
+        `asset "${asset.path}": cannot be a ${asset.level} while its child "${child.path}" is a ${child.level} (ISA-95 order: ${levelOrder})`,
+      );
     }
   }
   if (asset.model === undefined) return undefined;
@@ -105,7 +133,10 @@ export function checkAsset(asset: Asset, lookups: AssetLookups): AssetModel | un
   for (const attribute of model.attributes) {
     const value = asset.attributes[attribute.name];
     if (value === undefined || fits(attribute.dataType, value)) continue;
-    throw new InputError('SF_ASSET_INVALID', `asset "${asset.path}": attribute "${attribute.name}" of model "${model.id}" holds ${attribute.dataType} values; got ${JSON.stringify(value)}`);
+    throw new InputError(
+      'SF_ASSET_INVALID',
+      `asset "${asset.path}": attribute "${attribute.name}" of model "${model.id}" holds ${attribute.dataType} values; got ${JSON.stringify(value)}`,
+    );
   }
   return model;
 }

@@ -1,10 +1,12 @@
 import type { Bucket, Logger, PointStore, RangeOptions, TimeWindow, WriteReceipt } from '@shopfloor/engine';
 import { InputError, UnavailableError, type Point, type TagPath } from '@shopfloor/model';
+import { Value } from 'typebox/value';
 import { encodeBatch, joinBatches, type EncodedBatch } from './batch-encoder.ts';
 import { bucketsFromFlat } from './bucketing.ts';
-import type { SqlitePointStoreConfig } from './config.ts';
+import { sqlitePointStoreConfigSchema, type SqlitePointStoreConfig } from './config.ts';
 import { latestFromReply, pointsFromColumns } from './read-replies.ts';
-import { SeriesCatalog, type SeriesEntry } from './series-catalog.ts';
+import { bucketableEntry, checkBuckets, checkLimit, checkWindow, checkWindowMs } from './read-arguments.ts';
+import { SeriesCatalog } from './series-catalog.ts';
 import type { LatestReply, ReadColumns, SeriesDefinition, WriterRequest } from './worker-protocol.ts';
 import { WriterClient } from './writer-client.ts';
 
@@ -47,7 +49,7 @@ export class SqlitePointStore implements PointStore {
     try {
       encoded = encodeBatch(batch, this.#catalog, ++this.#batchMark);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ batch: encoded, resolve, reject });
@@ -68,9 +70,9 @@ export class SqlitePointStore implements PointStore {
   }
 
   async range(tag: TagPath, window: TimeWindow, options?: RangeOptions): Promise<Point[]> {
-    checkWindow(window);
+    checkWindow(tag, window);
     const limit = options?.limit ?? Number.POSITIVE_INFINITY;
-    if (!(limit >= 0)) throw new InputError('SF_BAD_REQUEST', `range of tag "${tag}": limit ${String(limit)} is not a non-negative number`);
+    checkLimit(tag, limit);
     const entry = this.#catalog.get(tag);
     if (entry === undefined || limit === 0) return [];
     const columns = await this.#request<ReadColumns>((id) => ({ type: 'range', id, series: entry.id, from: window.from, to: window.to, limit }));
@@ -78,19 +80,23 @@ export class SqlitePointStore implements PointStore {
   }
 
   async downsample(tag: TagPath, window: TimeWindow, buckets: number): Promise<Bucket[]> {
-    checkWindow(window);
-    if (!Number.isInteger(buckets) || buckets < 1) throw new InputError('SF_BAD_REQUEST', `downsample of tag "${tag}": buckets ${String(buckets)} is not a positive integer`);
-    const entry = numericEntry(this.#catalog.get(tag), tag, 'downsample');
+    checkWindow(tag, window);
+    checkBuckets(tag, buckets);
+    const entry = bucketableEntry(this.#catalog.get(tag), tag, 'downsample');
     if (entry === undefined) return [];
-    return bucketsFromFlat(await this.#request<Float64Array>((id) => ({ type: 'downsample', id, series: entry.id, from: window.from, to: window.to, buckets })));
+    return bucketsFromFlat(
+      await this.#request<Float64Array>((id) => ({ type: 'downsample', id, series: entry.id, from: window.from, to: window.to, buckets })),
+    );
   }
 
   async aggregate(tag: TagPath, window: TimeWindow, windowMs: number): Promise<Bucket[]> {
-    checkWindow(window);
-    if (!(windowMs > 0) || !Number.isFinite(windowMs)) throw new InputError('SF_BAD_REQUEST', `aggregate of tag "${tag}": windowMs ${String(windowMs)} is not a positive number`);
-    const entry = numericEntry(this.#catalog.get(tag), tag, 'aggregate');
+    checkWindow(tag, window);
+    checkWindowMs(tag, windowMs);
+    const entry = bucketableEntry(this.#catalog.get(tag), tag, 'aggregate');
     if (entry === undefined) return [];
-    return bucketsFromFlat(await this.#request<Float64Array>((id) => ({ type: 'aggregate', id, series: entry.id, from: window.from, to: window.to, windowMs })));
+    return bucketsFromFlat(
+      await this.#request<Float64Array>((id) => ({ type: 'aggregate', id, series: entry.id, from: window.from, to: window.to, windowMs })),
+    );
   }
 
   async tags(): Promise<TagPath[]> {
@@ -144,7 +150,10 @@ export class SqlitePointStore implements PointStore {
     const columns = joinBatches(group.map((write) => write.batch));
     this.#inFlight = true;
     this.#client
-      .request<undefined>((id) => ({ type: 'commit', id, columns, newSeries }), [columns.series.buffer, columns.ts.buffer, columns.values.buffer, columns.quality.buffer])
+      .request<undefined>(
+        (id) => ({ type: 'commit', id, columns, newSeries }),
+        [columns.series.buffer, columns.ts.buffer, columns.values.buffer, columns.quality.buffer],
+      )
       .then(
         () => {
           for (const write of group) write.resolve({ stored: write.batch.stored });
@@ -166,19 +175,13 @@ export class SqlitePointStore implements PointStore {
   }
 }
 
-function checkWindow(window: TimeWindow): void {
-  if (!Number.isFinite(window.from) || !Number.isFinite(window.to) || window.from > window.to) {
-    throw new InputError('SF_TIME_RANGE_INVALID', `time window from ${String(window.from)} to ${String(window.to)} is not a finite range with from <= to`);
-  }
-}
-
-function numericEntry(entry: SeriesEntry | undefined, tag: TagPath, operation: string): SeriesEntry | undefined {
-  if (entry?.kind === 'string') throw new InputError('SF_BAD_REQUEST', `${operation} of tag "${tag}": the tag holds strings; only numeric and boolean tags can be aggregated`);
-  return entry;
-}
-
 /** Opens (or creates) the store; resolves once the worker has opened the file and replayed its journal. */
 export async function createSqlitePointStore(config: SqlitePointStoreConfig, deps: SqlitePointStoreDeps): Promise<SqlitePointStore> {
+  const problem = Value.Errors(sqlitePointStoreConfigSchema, config)[0];
+  if (problem !== undefined) {
+    const what = problem.keyword === 'boolean' ? 'is not a known key' : problem.message;
+    throw new InputError('SF_CONFIG_INVALID', `point store config${problem.instancePath.replaceAll('/', '.')}: ${what}`);
+  }
   const options = { file: config.file, chunkMs: config.chunkSeconds * 1_000, checkpointMs: config.checkpointSeconds * 1_000 };
   const { client, series } = await WriterClient.start(options, deps.logger);
   deps.logger.info('point store opened', { file: config.file, series: series.length });

@@ -2,7 +2,18 @@ import Database from 'better-sqlite3';
 import type { Logger, Registry } from '@shopfloor/engine';
 import { InputError, matchesTagFilter, tagFilterProblem, UnavailableError, type Asset, type AssetModel, type Tag } from '@shopfloor/model';
 import type { SqliteRegistryConfig } from './config.ts';
-import { assetFromRow, assetToRow, modelFromRow, modelToRow, registrySchema, tagFromRow, tagToRow, type AssetRow, type ModelRow, type TagRow } from './registry-rows.ts';
+import {
+  assetFromRow,
+  assetToRow,
+  modelFromRow,
+  modelToRow,
+  registrySchema,
+  tagFromRow,
+  tagToRow,
+  type AssetRow,
+  type ModelRow,
+  type TagRow,
+} from './registry-rows.ts';
 import { checkAsset, checkModel, checkTag, foldModels } from './registry-rules.ts';
 
 export interface SqliteRegistryDeps {
@@ -27,7 +38,9 @@ export class SqliteRegistry implements Registry {
     const literal = filter.split('/');
     const wildcard = literal.findIndex((segment) => segment === '+' || segment === '#');
     const prefix = wildcard < 0 ? filter : literal.slice(0, wildcard).join('/');
-    const rows = this.#open().prepare<[string, string], TagRow>('SELECT * FROM tags WHERE path >= ? AND path < ? ORDER BY path').all(prefix, `${prefix}\u{10FFFF}`);
+    const rows = this.#open()
+      .prepare<[string, string], TagRow>('SELECT * FROM tags WHERE path >= ? AND path < ? ORDER BY path')
+      .all(prefix, `${prefix}\u{10FFFF}`);
     return rows.filter((row) => matchesTagFilter(filter, row.path)).map(tagFromRow);
   }
 
@@ -69,16 +82,19 @@ export class SqliteRegistry implements Registry {
         const stored = this.#model(id);
         return stored === undefined ? undefined : (stored.extends ?? null);
       });
-      db.prepare('INSERT OR REPLACE INTO asset_models (id, name, extends, description, attributes, measurements) VALUES (@id, @name, @extends, @description, @attributes, @measurements)').run(
-        modelToRow(model),
-      );
+      db.prepare(
+        'INSERT OR REPLACE INTO asset_models (id, name, extends, description, attributes, measurements) VALUES (@id, @name, @extends, @description, @attributes, @measurements)',
+      ).run(modelToRow(model));
     })();
   }
 
   async listAssets(under?: string): Promise<Asset[]> {
     const db = this.#open();
     if (under === undefined) return db.prepare<[], AssetRow>('SELECT * FROM assets ORDER BY path').all().map(assetFromRow);
-    return db.prepare<[string, string], AssetRow>('SELECT * FROM assets WHERE path > ? AND path < ? ORDER BY path').all(`${under}/`, `${under}/\u{10FFFF}`).map(assetFromRow);
+    return db
+      .prepare<[string, string], AssetRow>('SELECT * FROM assets WHERE path > ? AND path < ? ORDER BY path')
+      .all(`${under}/`, `${under}/\u{10FFFF}`)
+      .map(assetFromRow);
   }
 
   async getAsset(path: string): Promise<Asset | undefined> {
@@ -92,12 +108,16 @@ export class SqliteRegistry implements Registry {
         asset: (path) => this.#asset(path),
         children: (path) =>
           db
-            .prepare<[{ low: string; high: string; skip: number }], AssetRow>("SELECT * FROM assets WHERE path > @low AND path < @high AND instr(substr(path, @skip), '/') = 0")
+            .prepare<[{ low: string; high: string; skip: number }], AssetRow>(
+              "SELECT * FROM assets WHERE path > @low AND path < @high AND instr(substr(path, @skip), '/') = 0",
+            )
             .all({ low: `${path}/`, high: `${path}/\u{10FFFF}`, skip: path.length + 2 })
             .map(assetFromRow),
         resolvedModel: (id) => this.#resolve(id),
       });
-      db.prepare('INSERT OR REPLACE INTO assets (path, level, name, model, attributes) VALUES (@path, @level, @name, @model, @attributes)').run(assetToRow(asset));
+      db.prepare('INSERT OR REPLACE INTO assets (path, level, name, model, attributes) VALUES (@path, @level, @name, @model, @attributes)').run(
+        assetToRow(asset),
+      );
       if (model === undefined) return;
       const tags: Tag[] = model.measurements.map((measurement) => ({
         path: `${asset.path}/${measurement.name}`,
@@ -114,8 +134,15 @@ export class SqliteRegistry implements Registry {
       );
       for (const tag of tags) {
         checkTag(tag, () => true);
-        const { source_protocol: _protocol, source_address: _address, ...row } = tagToRow(tag);
-        upsert.run(row);
+        const row = tagToRow(tag);
+        upsert.run({
+          path: row.path,
+          data_type: row.data_type,
+          unit: row.unit,
+          classification: row.classification,
+          description: row.description,
+          asset: row.asset,
+        });
       }
     })();
   }
@@ -142,7 +169,11 @@ export class SqliteRegistry implements Registry {
   #resolve(id: string): AssetModel | undefined {
     const chain: AssetModel[] = [];
     const seen = new Set<string>();
-    for (let model = this.#model(id); model !== undefined && !seen.has(model.id); model = model.extends === undefined ? undefined : this.#model(model.extends)) {
+    for (
+      let model = this.#model(id);
+      model !== undefined && !seen.has(model.id);
+      model = model.extends === undefined ? undefined : this.#model(model.extends)
+    ) {
       seen.add(model.id);
       chain.unshift(model);
     }
@@ -158,7 +189,11 @@ export async function createSqliteRegistry(config: SqliteRegistryConfig, deps: S
     db.exec(registrySchema);
   } catch (error) {
     db.close();
-    throw new UnavailableError('SF_STORE_UNAVAILABLE', `registry "${config.file}" could not be opened: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new UnavailableError(
+      'SF_STORE_UNAVAILABLE',
+      `registry "${config.file}" could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   deps.logger.info('registry opened', { file: config.file });
   return new SqliteRegistry(db);

@@ -39,7 +39,8 @@ export class WriterClient {
       };
       worker.on('message', (message: WriterMessage) => {
         if (message.type === 'ready') resolve({ client, series: message.series });
-        else if (message.type === 'open-failed') fail(new UnavailableError('SF_STORE_UNAVAILABLE', `point store "${options.file}" could not be opened: ${message.message}`));
+        else if (message.type === 'open-failed')
+          fail(new UnavailableError('SF_STORE_UNAVAILABLE', `point store "${options.file}" could not be opened: ${message.message}`));
         else client.#receive(message);
       });
       worker.on('error', (error) => {

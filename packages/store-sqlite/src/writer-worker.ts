@@ -38,13 +38,7 @@ function open(): PointWriter | undefined {
 const writer = open();
 if (writer !== undefined) {
   const reader = new PointReader(writer.database, writer.buffers);
-  const timer = setInterval(() => {
-    try {
-      writer.checkpointIfDue();
-    } catch (error) {
-      log('error', 'checkpoint failed; the points stay in the journal', { error: messageOf(error) });
-    }
-  }, Math.min(options.checkpointMs, 1_000));
+  const timer = setInterval(() => writer.checkpointIfDue(), Math.max(100, Math.min(options.checkpointMs / 4, 1_000)));
 
   /** Handles one request; returns the result and the buffers to transfer with it. */
   const handle = (request: WriterRequest): [unknown, ArrayBuffer[]] => {

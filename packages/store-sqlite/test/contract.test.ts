@@ -10,6 +10,8 @@ const deps = { logger: createSilentLogger() };
 
 pointStoreContract('sqlite file', () => createSqlitePointStore({ ...sqlitePointStoreDefaults, file: dir.file('points.db') }, deps));
 pointStoreContract('sqlite :memory:', () => createSqlitePointStore({ ...sqlitePointStoreDefaults, file: ':memory:' }, deps));
-pointStoreContract('sqlite file, 1 s chunks', () => createSqlitePointStore({ ...sqlitePointStoreDefaults, file: dir.file('points.db'), chunkSeconds: 1, maxBatchPoints: 7 }, deps));
+pointStoreContract('sqlite file, 1 s chunks', () =>
+  createSqlitePointStore({ ...sqlitePointStoreDefaults, file: dir.file('points.db'), chunkSeconds: 1, maxBatchPoints: 7 }, deps),
+);
 registryContract('sqlite file', () => createSqliteRegistry({ file: dir.file('model.db') }, deps));
 registryContract('sqlite :memory:', () => createSqliteRegistry({ file: ':memory:' }, deps));

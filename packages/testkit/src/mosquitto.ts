@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ export interface MosquittoOptions {
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'sf-mosquitto-'));
+  // Started as root, mosquitto drops to the `mosquitto` user and could not save its persistence file here.
+  await chmod(dir, 0o777);
   const configFile = join(dir, 'mosquitto.conf');
   await writeFile(
     configFile,

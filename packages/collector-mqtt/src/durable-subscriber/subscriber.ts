@@ -136,7 +136,15 @@ class MqttDurableSubscriber implements DurableSubscriber {
         return this.#onSuback(packet);
       case 'disconnect':
         return this.#onDisconnect(connection, packet);
-      default:
+      case 'auth': // we never ask for enhanced authentication
+      case 'connect':
+      case 'pingreq':
+      case 'pubrec': // QoS 2 is never subscribed to nor published
+      case 'pubrel':
+      case 'pubcomp':
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'unsuback':
         return this.#protocolError(connection, `unexpected ${packet.cmd.toUpperCase()} packet`);
     }
   }
