@@ -68,7 +68,7 @@ describe('a hub node with the embedded broker', () => {
     await mosquittoPub(fixture.mqttPort, tag, '{"value": "hot"}');
     await mosquittoPub(fixture.mqttPort, tag, '{"value": 1e999}');
     await mosquittoPub(fixture.mqttPort, tag, JSON.stringify({ value: 11, ts: Date.now() + 24 * 3_600_000 }));
-    await mosquittoPub(fixture.mqttPort, tag, JSON.stringify({ value: 'x'.repeat(300_000) }));
+    await mosquittoPub(fixture.mqttPort, tag, Buffer.from(JSON.stringify({ value: 'x'.repeat(300_000) })));
     await mosquittoPub(fixture.mqttPort, 'acme/plant1/bad/line1/cell1/m1/te mp', '12');
     await mosquittoPub(fixture.mqttPort, tag, '{"value": 12, "quality": "excellent"}');
 

@@ -13,8 +13,8 @@ const externalBrokerSchema = Type.Object(
   {
     url: Type.String({ pattern: '^mqtts?://', description: 'External broker, e.g. mqtt://127.0.0.1:1883.' }),
     clientId: Type.String({ minLength: 1, maxLength: 64, description: 'Client id of the ingest session (a persistent session: keep it stable).' }),
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String({ description: 'secret' })),
+    username: Type.Optional(Type.String({ description: 'User name of the ingest sessions.' })),
+    password: Type.Optional(Type.String({ description: 'Password of the ingest sessions; redacted in logs and in config check --print.' })),
   },
   { additionalProperties: false },
 );
@@ -28,7 +28,10 @@ export const nodeConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    log: Type.Object({ level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')]) }, { additionalProperties: false }),
+    log: Type.Object(
+      { level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], { description: 'Least severe log level written (JSON lines on stderr).' }) },
+      { additionalProperties: false },
+    ),
     mqtt: Type.Object(
       {
         /** Either the embedded broker or an external one. */
