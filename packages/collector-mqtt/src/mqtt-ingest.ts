@@ -55,7 +55,7 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   const host = config.sparkplug.enabled
     ? createSparkplugHost(
         { hostId: config.sparkplug.hostId, rebirthDebounceMs: config.sparkplug.rebirthDebounceMs, ...(config.sparkplug.groups.length > 0 ? { groupFilter: config.sparkplug.groups } : {}) },
-        { publish: (topic, payload, options) => publish(topic, payload, options), logger: logger.child({ part: 'sparkplug' }), now },
+        { publish: (topic, payload, options) => publish(topic, payload, options), logger: logger.child({ protocol: 'sparkplug' }), now },
       )
     : undefined;
   const status: Record<string, unknown> = { mode: deps.broker !== undefined ? 'embedded' : 'external' };

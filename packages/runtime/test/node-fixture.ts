@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSilentLogger } from '@shopfloor/engine';
+import { createSilentLogger, type Logger } from '@shopfloor/engine';
 import { nodeDefaults, startNode, type NodeConfig, type RunningNode } from '@shopfloor/runtime';
 import { testApi, type TestApi } from '@shopfloor/testkit';
 
@@ -15,7 +15,7 @@ export interface NodeFixture {
 }
 
 /** A hub node in this process on free ports and a fresh data directory. */
-export async function startTestNode(adjust: (config: NodeConfig) => NodeConfig = (config) => config, dataDir?: string): Promise<NodeFixture> {
+export async function startTestNode(adjust: (config: NodeConfig) => NodeConfig = (config) => config, dataDir?: string, logger: Logger = createSilentLogger()): Promise<NodeFixture> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'sf-node-'));
   const config = adjust({
     ...structuredClone(nodeDefaults),
@@ -24,7 +24,7 @@ export async function startTestNode(adjust: (config: NodeConfig) => NodeConfig =
     api: { ...nodeDefaults.api, port: 0 },
     store: { ...nodeDefaults.store, checkpointSeconds: 1 },
   });
-  const node = await startNode(config, 'hub', createSilentLogger());
+  const node = await startNode(config, 'hub', logger);
   const token = node.newAdminToken;
   if (token === undefined) throw new Error('a fresh data directory should have produced an admin token');
   return {
