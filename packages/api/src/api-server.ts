@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
 import websocket from '@fastify/websocket';
 import type { Closeable, IngestStats, Logger, PointStore, Registry } from '@shopfloor/engine';
 import type { ApiConfig } from './config.ts';
@@ -32,7 +33,12 @@ export interface ApiServer extends Closeable {
 }
 
 export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise<ApiServer> {
-  const app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } } });
+  const app = Fastify({ logger: false });
+  // Query strings arrive as text and are coerced to the schema's types; JSON bodies are taken as sent
+  // (coercing a body would turn the attribute 15 into "15").
+  const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
+  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   installErrorHandler(app, deps.logger);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installAuthorization(app, deps.tokens);

@@ -66,11 +66,11 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
     broker.intercept((topic, payload, qos, _clientId, done) => {
       if (host !== undefined && topic.startsWith(sparkplugPrefix)) {
         sparkplugMessages += 1;
-        pipeline.submit(host.handle(topic, payload, now()), qos > 0 ? done : undefined);
+        pipeline.submit(host.handle(topic, payload, now()), qos > 0 ? done : undefined, { protocol: 'sparkplug-b', address: topic });
         if (qos === 0) done();
       } else if (isJsonTopic(topic)) {
         jsonMessages += 1;
-        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), qos > 0 ? done : undefined);
+        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), qos > 0 ? done : undefined, { protocol: 'mqtt-json', address: topic });
         if (qos === 0) done();
       } else done();
     });
@@ -93,7 +93,7 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
             onMessage: (topic, payload, ack) => {
               if (!isJsonTopic(topic)) return ack();
               jsonMessages += 1;
-              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), () => ack());
+              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), () => ack(), { protocol: 'mqtt-json', address: topic });
             },
           },
         ),
@@ -105,7 +105,7 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
       publish = (topic, payload, options) => void client.publish(topic, payload, options);
       client.on('message', (topic, payload) => {
         sparkplugMessages += 1;
-        pipeline.submit(host.handle(topic, payload, now()));
+        pipeline.submit(host.handle(topic, payload, now()), undefined, { protocol: 'sparkplug-b', address: topic });
       });
       const subscribe = () => {
         const topics = Object.fromEntries(sparkplugHostTopics(config.sparkplug.hostId).map((topic) => [topic, { qos: 1 as const }]));

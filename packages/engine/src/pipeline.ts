@@ -1,4 +1,4 @@
-import type { Decoded, Point, Rejection, Tag } from '@shopfloor/model';
+import type { Decoded, Point, Rejection, SourceBinding, Tag } from '@shopfloor/model';
 import type { PipelineConfig } from './config.ts';
 import { IngestStats } from './ingest-stats.ts';
 import type { Closeable } from './ports/closeable.ts';
@@ -75,8 +75,11 @@ export class Pipeline implements Closeable {
     return new Promise((resolve) => this.#readyWaiters.push(resolve));
   }
 
-  /** Takes one decoded payload. `acknowledge` (if given) is called once, when its points are durable. */
-  submit(decoded: Decoded, acknowledge?: Acknowledge): void {
+  /**
+   * Takes one decoded payload. `acknowledge` (if given) is called once, when its points are durable.
+   * `source` is recorded on tags registered on first sight.
+   */
+  submit(decoded: Decoded, acknowledge?: Acknowledge, source?: SourceBinding): void {
     const stats = this.stats;
     const now = this.#now();
     let rejectedCount = 0;
@@ -90,7 +93,7 @@ export class Pipeline implements Closeable {
     }
     const before = this.#batch.length;
     const rejected = decoded.rejected.length > 0 ? decoded.rejected.slice() : [];
-    validatePoints(decoded.accepted, this.#deps.directory, this.#config, now, this.#batch, rejected);
+    validatePoints(decoded.accepted, this.#deps.directory, this.#config, now, this.#batch, rejected, source);
     if (rejected.length > 0) this.#recordRejections(rejected, now);
     const taken = this.#batch.length - before;
     if (taken === 0) {

@@ -1,4 +1,4 @@
-import type { DataType, Point, Tag, TagPath } from '@shopfloor/model';
+import type { DataType, Point, SourceBinding, Tag, TagPath } from '@shopfloor/model';
 
 export const unknownTagPolicies = ['register', 'refuse'] as const;
 export type UnknownTagPolicy = (typeof unknownTagPolicies)[number];
@@ -25,10 +25,10 @@ export class TagDirectory {
   }
 
   /** Records a tag seen for the first time; it is handed out once by `takeNewTags`. */
-  register(point: Point): DataType {
+  register(point: Point, source?: SourceBinding): DataType {
     const dataType = inferDataType(point.value);
     this.#types.set(point.tag, dataType);
-    this.#newTags.push({ path: point.tag, dataType, classification: 'internal' });
+    this.#newTags.push({ path: point.tag, dataType, classification: 'internal', ...(source !== undefined ? { source } : {}) });
     return dataType;
   }
 

@@ -1,4 +1,4 @@
-import { tagPathProblem, type Point, type Rejection } from '@shopfloor/model';
+import { tagPathProblem, type Point, type Rejection, type SourceBinding } from '@shopfloor/model';
 import type { PipelineConfig } from './config.ts';
 import { valueFits, type TagDirectory } from './tag-directory.ts';
 
@@ -10,16 +10,17 @@ export function validatePoints(
   now: number,
   accepted: Point[],
   rejected: Rejection[],
+  source?: SourceBinding,
 ): void {
   const latestAllowed = now + config.maxFutureMs;
   for (const point of points) {
-    const problem = checkPoint(point, directory, config, latestAllowed);
+    const problem = checkPoint(point, directory, config, latestAllowed, source);
     if (problem === undefined) accepted.push(point);
     else rejected.push(problem);
   }
 }
 
-function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfig, latestAllowed: number): Rejection | undefined {
+function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfig, latestAllowed: number, source: SourceBinding | undefined): Rejection | undefined {
   const value = point.value;
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return { reason: 'not-finite', input: point.tag, detail: `tag "${point.tag}": value ${String(value)} is not a finite number`, count: 1 };
@@ -45,7 +46,7 @@ function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfi
     if (config.unknownTags === 'refuse') {
       return { reason: 'unknown-tag', input: point.tag, detail: `tag "${point.tag}" is not registered and unknown tags are refused (pipeline.unknownTags: refuse)`, count: 1 };
     }
-    dataType = directory.register(point);
+    dataType = directory.register(point, source);
   }
   if (!valueFits(dataType, value)) {
     return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}" holds ${dataType} values; got ${typeof value} ${JSON.stringify(value)}`, count: 1 };

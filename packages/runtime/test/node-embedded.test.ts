@@ -34,11 +34,11 @@ describe('a hub node with the embedded broker', () => {
     ]);
     const history = await fixture.api.get<{ points: unknown[] }>(`/api/v1/history?tag=acme/plant1/press/line1/cell1/p4/oil-temp&from=${ts - 10}&to=${ts + 10}`);
     expect(history).toEqual({ status: 200, body: { tag: 'acme/plant1/press/line1/cell1/p4/oil-temp', from: ts - 10, to: ts + 10, points: [{ ts, value: 71.5, quality: 'good' }] } });
-    const tags = await fixture.api.get<{ tags: { path: string; dataType: string }[] }>('/api/v1/tags?filter=acme/plant1/press/line1/cell1/p4/%2B');
-    expect(tags.body.tags.map((tag) => [tag.path, tag.dataType]).sort()).toEqual([
-      ['acme/plant1/press/line1/cell1/p4/oil-temp', 'float'],
-      ['acme/plant1/press/line1/cell1/p4/pressure', 'float'],
-      ['acme/plant1/press/line1/cell1/p4/running', 'bool'],
+    const tags = await fixture.api.get<{ tags: { path: string; dataType: string; source?: { protocol: string; address: string } }[] }>('/api/v1/tags?filter=acme/plant1/press/line1/cell1/p4/%2B');
+    expect(tags.body.tags.map((tag) => [tag.path, tag.dataType, tag.source?.protocol, tag.source?.address]).sort()).toEqual([
+      ['acme/plant1/press/line1/cell1/p4/oil-temp', 'float', 'mqtt-json', 'acme/plant1/press/line1/cell1/p4/oil-temp'],
+      ['acme/plant1/press/line1/cell1/p4/pressure', 'float', 'mqtt-json', 'acme/plant1/press/line1/cell1/p4'],
+      ['acme/plant1/press/line1/cell1/p4/running', 'bool', 'mqtt-json', 'acme/plant1/press/line1/cell1/p4'],
     ]);
   });
 
