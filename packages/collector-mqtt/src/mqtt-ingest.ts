@@ -3,7 +3,7 @@ import { matchesTagFilter } from '@shopfloor/model';
 import { ResourceStack, type Closeable, type Logger, type Pipeline } from '@shopfloor/engine';
 import type { MqttIngestConfig } from './config.ts';
 import { decodeJsonPayload } from './json/decode-json.ts';
-import { createDurableSubscriber } from './durable-subscriber/index.ts';
+import { createDurableSubscriber, type DurableSubscriber } from './durable-subscriber/index.ts';
 import { createSparkplugHost, sparkplugHostTopics, type SparkplugHost, type StateMessage } from './sparkplug/index.ts';
 
 /** The in-process broker as ingest sees it: a tap on client PUBLISHes and a way to publish. */
@@ -58,7 +58,8 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
         { publish: (topic, payload, options) => publish(topic, payload, options), logger: logger.child({ protocol: 'sparkplug' }), now },
       )
     : undefined;
-  const status: Record<string, unknown> = { mode: deps.broker !== undefined ? 'embedded' : 'external' };
+  const mode = deps.broker !== undefined ? 'embedded' : 'external';
+  let jsonSession: DurableSubscriber | undefined;
 
   if (deps.broker !== undefined) {
     const broker = deps.broker;
@@ -78,7 +79,7 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   } else if (deps.external !== undefined) {
     const external = deps.external;
     if (config.json.enabled) {
-      owned.add(
+      jsonSession = owned.add(
         createDurableSubscriber(
           {
             url: external.url,
@@ -93,7 +94,9 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
             onMessage: (topic, payload, ack) => {
               if (!isJsonTopic(topic)) return ack();
               jsonMessages += 1;
-              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), () => ack(), { protocol: 'mqtt-json', address: topic });
+              // Acknowledge only what is stored: a failed write leaves the message with the broker, which
+              // redelivers it on the next session (the window stalls meanwhile, which is back-pressure).
+              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), (error) => (error === undefined ? ack() : undefined), { protocol: 'mqtt-json', address: topic });
             },
           },
         ),
@@ -123,7 +126,13 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   }
   return {
     sparkplug: host,
-    status: () => ({ ...status, jsonMessages, sparkplugMessages, ...(host !== undefined ? { sparkplug: host.status() } : {}) }),
+    status: () => ({
+      mode,
+      jsonMessages,
+      sparkplugMessages,
+      ...(jsonSession !== undefined ? { jsonSession: { status: jsonSession.status, ...jsonSession.counters } } : {}),
+      ...(host !== undefined ? { sparkplug: host.status() } : {}),
+    }),
     close: () => owned.close(),
   };
 }

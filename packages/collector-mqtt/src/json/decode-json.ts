@@ -1,4 +1,4 @@
-import { isQuality, tagPathProblem, type Decoded, type Point, type PointValue, type Quality, type Rejection } from '@shopfloor/model';
+import { isQuality, tagPathProblem, type Decoded, type Point, type PointValue, type Rejection } from '@shopfloor/model';
 
 /**
  * Plain JSON on a unified namespace (docs/payloads.md). The topic is a tag path.
@@ -108,7 +108,7 @@ function decodeEntry(tag: string, input: string, fields: Record<string, unknown>
     rejected.push({ reason: 'bad-quality', input, detail: `${input}: "quality" must be good, uncertain or bad; got ${JSON.stringify(quality)}`, count: 1 });
     return;
   }
-  accepted.push({ tag, ts, value, quality: quality as Quality });
+  accepted.push({ tag, ts, value, quality });
 }
 
 function checkValue(value: unknown): PointValue | undefined {

@@ -7,7 +7,7 @@ import { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults } from '@shopflo
 
 /** The store's file lives in node.dataDir; the rest of its settings are configurable. */
 const storeConfigSchema = Type.Omit(sqlitePointStoreConfigSchema, ['file'], { additionalProperties: false });
-const { file: _storeFile, ...storeDefaults } = sqlitePointStoreDefaults;
+const storeDefaults = { chunkSeconds: sqlitePointStoreDefaults.chunkSeconds, checkpointSeconds: sqlitePointStoreDefaults.checkpointSeconds, maxBatchPoints: sqlitePointStoreDefaults.maxBatchPoints };
 
 const externalBrokerSchema = Type.Object(
   {
