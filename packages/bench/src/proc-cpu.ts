@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ). */
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface ProcStat {
+  readonly comm: string;
+  readonly ppid: number;
+  /** utime + stime of every thread of the process, µs (resolution 1/USER_HZ s). */
+  readonly cpuUs: number;
+}
+
+function readStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // comm is in parentheses and may hold spaces; the fields after it are space-separated.
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  // After comm: state(0) ppid(1) ... utime(11) stime(12).
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { comm: text.slice(open + 1, close), ppid: Number(fields[1]), cpuUs: (ticks * 1e6) / ticksPerSecond };
+}
+
+/** CPU time (user + system, all threads) a process has used so far, µs. */
+export function processCpuUs(pid: number): number {
+  const stat = readStat(pid);
+  if (stat === undefined) throw new Error(`process ${pid} is gone; cannot read its CPU time`);
+  return stat.cpuUs;
+}
+
+/** The pid of a child of `parent` whose command name is `comm` (e.g. the Mosquitto testkit started). */
+export function findChildPid(parent: number, comm: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (stat?.ppid === parent && stat.comm === comm) return pid;
+  }
+  return undefined;
+}
+
+/** CPU time of this process so far (process.cpuUsage), µs. */
+export function ownCpuUs(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** Snapshot of several processes' CPU counters; `since` gives the µs each used after the snapshot. */
+export class CpuMeter {
+  readonly #pids: ReadonlyMap<string, number>;
+  readonly #start: Map<string, number>;
+
+  constructor(pids: ReadonlyMap<string, number>) {
+    this.#pids = pids;
+    this.#start = new Map([...pids].map(([name, pid]) => [name, processCpuUs(pid)]));
+  }
+
+  since(): Map<string, number> {
+    return new Map([...this.#pids].map(([name, pid]) => [name, processCpuUs(pid) - (this.#start.get(name) ?? 0)]));
+  }
+}
