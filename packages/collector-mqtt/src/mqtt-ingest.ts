@@ -64,15 +64,22 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   if (deps.broker !== undefined) {
     const broker = deps.broker;
     publish = (topic, payload, options) => broker.publish(topic, payload, options);
+    // QoS 1 and 2: the broker sends PUBACK (and reads the client's next packets) only after `done`,
+    // which the pipeline calls once the points are durable. QoS 0: `done` at once, unless the pipeline
+    // is saturated, when it waits for room: aedes then stops reading that client (back-pressure).
+    const release = (qos: 0 | 1 | 2, done: (error?: Error) => void) => {
+      if (qos > 0) return done;
+      if (pipeline.ready) done();
+      else void pipeline.whenReady().then(() => done());
+      return undefined;
+    };
     broker.intercept((topic, payload, qos, _clientId, done) => {
       if (host !== undefined && topic.startsWith(sparkplugPrefix)) {
         sparkplugMessages += 1;
-        pipeline.submit(host.handle(topic, payload, now()), qos > 0 ? done : undefined, { protocol: 'sparkplug-b', address: topic });
-        if (qos === 0) done();
+        pipeline.submit(host.handle(topic, payload, now()), release(qos, done), { protocol: 'sparkplug-b', address: topic });
       } else if (isJsonTopic(topic)) {
         jsonMessages += 1;
-        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), qos > 0 ? done : undefined, { protocol: 'mqtt-json', address: topic });
-        if (qos === 0) done();
+        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), release(qos, done), { protocol: 'mqtt-json', address: topic });
       } else done();
     });
     host?.onConnected();

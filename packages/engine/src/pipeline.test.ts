@@ -74,4 +74,18 @@ describe('Pipeline', () => {
     await expect(pipeline.push({ accepted: [point('a/b/c', 1)], rejected: [] })).rejects.toThrow('disk gone');
     expect({ failed: pipeline.stats.failed, stored: pipeline.stats.stored, pending: pipeline.stats.pending }).toEqual({ failed: 1, stored: 0, pending: 0 });
   });
+
+  it('reports saturation above maxPendingPoints and wakes waiters once the store catches up', async () => {
+    const { store, commit } = recordingStore();
+    const pipeline = new Pipeline({ ...pipelineDefaults, maxPendingPoints: 1_000 }, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    pipeline.submit({ accepted: Array.from({ length: 1_000 }, (_, index) => point('a/b/c', index, now - index)), rejected: [] });
+    expect(pipeline.ready).toBe(false);
+    let woke = false;
+    const waiting = pipeline.whenReady().then(() => (woke = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woke).toBe(false);
+    commit();
+    await waiting;
+    expect([woke, pipeline.ready, pipeline.stats.pending]).toEqual([true, true, 0]);
+  });
 });

@@ -1,0 +1,91 @@
+import { runIndexes, runLabel, type BenchContext } from './context.ts';
+import { ingestRun, type IngestRun, type IngestTarget } from './ingest-run.ts';
+import type { NodeProcess } from './node-process.ts';
+import type { PublisherProcess } from './publisher-process.ts';
+import type { SinkProcess } from './sink-process.ts';
+import { count, fixed, median } from './stats.ts';
+import type { Span, Workload } from './workload.ts';
+
+/** Hands out consecutive spans of seconds (one spare second between runs for Sparkplug births). */
+export class SpanClock {
+  readonly #enterprise: string;
+  readonly #baseTs: number;
+  #next = 1;
+
+  constructor(enterprise: string) {
+    this.#enterprise = enterprise;
+    // Twelve hours back: a run never reaches the node's future-timestamp limit.
+    this.#baseTs = Math.floor(Date.now() / 1_000) * 1_000 - 12 * 3_600_000;
+  }
+
+  next(seconds: number): Span {
+    const span = { enterprise: this.#enterprise, baseTs: this.#baseTs, firstSecond: this.#next, seconds };
+    this.#next += seconds + 1;
+    return span;
+  }
+}
+
+/** A node: progress = points stored (`shopfloor_points_stored_total`). */
+export function nodeTarget(name: string, node: NodeProcess, publisher: PublisherProcess, processes: ReadonlyMap<string, number>, enterprise = 'acme'): IngestTarget {
+  const clock = new SpanClock(enterprise);
+  return { name, publisher, processes, progress: () => node.storedTotal(), expected: (prepared) => prepared.points, nextSpan: (seconds) => clock.next(seconds) };
+}
+
+/** A do-nothing consumer: progress = messages handled. */
+export function sinkTarget(name: string, sink: SinkProcess, publisher: PublisherProcess, processes: ReadonlyMap<string, number>, enterprise = 'sink'): IngestTarget {
+  const clock = new SpanClock(enterprise);
+  return { name, publisher, processes, progress: () => sink.messages(), expected: (prepared) => prepared.messages, nextSpan: (seconds) => clock.next(seconds) };
+}
+
+export interface Comparison {
+  /** Measured runs (the warm-up left out). */
+  readonly ours: readonly IngestRun[];
+  readonly raw: readonly IngestRun[];
+  /** Runs (warm-up included) where the consumer's count did not equal what was published. */
+  readonly lost: readonly string[];
+}
+
+function cpuText(run: IngestRun): string {
+  return [...run.cpuPerPoint].map(([name, us]) => `${name} ${fixed(us, 1)}`).join(', ');
+}
+
+/** Warm-up + runs, ours and the raw reference alternating, so both see the same machine. */
+export async function compareIngest(context: BenchContext, label: string, ours: IngestTarget, raw: IngestTarget, workload: Workload, points: number): Promise<Comparison> {
+  const oursRuns: IngestRun[] = [];
+  const rawRuns: IngestRun[] = [];
+  const lost: string[] = [];
+  for (const index of runIndexes(context)) {
+    const mine = await ingestRun(ours, workload, points);
+    const reference = await ingestRun(raw, workload, points);
+    if (mine.consumed !== mine.expected) lost.push(`${label} ${runLabel(context, index)}: stored ${mine.consumed} of ${mine.expected} published`);
+    context.log(
+      `  ${label} ${runLabel(context, index)}: ${ours.name} ${count(mine.pointsPerSecond)} points/s, stored ${count(mine.consumed)} / published ${count(mine.expected)}, CPU µs/point ${cpuText(mine)}` +
+        ` | ${raw.name} ${count(reference.pointsPerSecond)} points/s, CPU µs/point ${cpuText(reference)}`,
+    );
+    if (index === 0) continue;
+    oursRuns.push(mine);
+    rawRuns.push(reference);
+  }
+  return { ours: oursRuns, raw: rawRuns, lost };
+}
+
+export function medianRate(runs: readonly IngestRun[]): number {
+  return median(runs.map((run) => run.pointsPerSecond));
+}
+
+export function medianCpu(runs: readonly IngestRun[], process: string): number {
+  return median(runs.map((run) => run.cpuPerPoint.get(process) ?? Number.NaN));
+}
+
+export function rateRuns(runs: readonly IngestRun[]): string {
+  return runs.map((run) => count(run.pointsPerSecond)).join(' / ');
+}
+
+export function cpuRuns(runs: readonly IngestRun[], process: string): string {
+  return runs.map((run) => fixed(run.cpuPerPoint.get(process) ?? Number.NaN, 1)).join(' / ');
+}
+
+/** "node 10.9, pub 9.1": medians per process. */
+export function cpuSummary(runs: readonly IngestRun[], names: readonly [process: string, label: string][]): string {
+  return names.map(([process, label]) => `${label} ${fixed(medianCpu(runs, process), 1)}`).join(', ');
+}

@@ -1,0 +1,90 @@
+import { CpuMeter } from './proc-cpu.ts';
+import type { Prepared, PublisherProcess, PublishResult } from './publisher-process.ts';
+import { now, sleep } from './stats.ts';
+import type { Span, Workload } from './workload.ts';
+
+/** Where a run's messages go, and how to see how far the consumer got. */
+export interface IngestTarget {
+  readonly name: string;
+  readonly publisher: PublisherProcess;
+  /** Cumulative progress of the consumer: points stored (a node) or messages handled (a raw sink). */
+  progress(): Promise<number>;
+  /** Progress units one run must add: prepared.points for a node, prepared.messages for a sink. */
+  expected(prepared: Prepared): number;
+  /** Processes whose CPU is charged to the run, by name (node, broker, sink); the publisher is added. */
+  readonly processes: ReadonlyMap<string, number>;
+  /** Next span of timestamps for this target: runs never rewrite (tag, ts). */
+  nextSpan(seconds: number): Span;
+}
+
+export interface IngestRun {
+  readonly points: number;
+  readonly seconds: number;
+  readonly pointsPerSecond: number;
+  /** Progress units added once everything settled (points stored / messages handled). */
+  readonly consumed: number;
+  readonly expected: number;
+  readonly published: PublishResult;
+  /** CPU µs per point, per process (and 'publisher'). */
+  readonly cpuPerPoint: ReadonlyMap<string, number>;
+}
+
+const pollMs = 100;
+
+/** Polls until the value stays put for `quietMs` (after births, or after a run). */
+async function settled(read: () => Promise<number>, quietMs = 300, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  let stableSince = now();
+  while (now() - stableSince < quietMs) {
+    if (Date.now() > deadline) return last;
+    await sleep(50);
+    const value = await read();
+    if (value !== last) {
+      last = value;
+      stableSince = now();
+    }
+  }
+  return last;
+}
+
+/**
+ * One measured run: the publisher floods the prepared messages (≤ 1,000 unacknowledged QoS 1),
+ * the consumer's progress is polled and the time it reaches the expected count is interpolated
+ * between polls. CPU of every process is read at that moment.
+ */
+export async function ingestRun(target: IngestTarget, workload: Workload, points: number): Promise<IngestRun> {
+  const prepared = await target.publisher.prepare(workload, target.nextSpan(Math.max(1, Math.round(points / 1_000))));
+  const base = await settled(() => target.progress());
+  const expected = target.expected(prepared);
+  const goal = base + expected;
+  const meter = new CpuMeter(new Map([...target.processes, ['publisher', target.publisher.pid]]));
+  const started = now();
+  const publishing = target.publisher.go();
+  let failure: unknown;
+  publishing.catch((error: unknown) => (failure = error));
+  let previous = { at: started, value: base };
+  let finishedAt: number | undefined;
+  let lastChange = started;
+  while (finishedAt === undefined) {
+    await sleep(pollMs);
+    if (failure !== undefined) throw failure;
+    const asked = now();
+    const value = await target.progress();
+    const at = (asked + now()) / 2;
+    if (value >= goal) {
+      const fraction = value > previous.value ? (goal - previous.value) / (value - previous.value) : 1;
+      finishedAt = previous.at + fraction * (at - previous.at);
+    } else {
+      if (value !== previous.value) lastChange = at;
+      else if (at - lastChange > 30_000) throw new Error(`${target.name}: stuck at ${value - base} of ${expected} for 30 s`);
+      previous = { at, value };
+    }
+  }
+  const cpu = meter.since();
+  const published = await publishing;
+  const consumed = (await settled(() => target.progress())) - base;
+  const seconds = (finishedAt - started) / 1_000;
+  const cpuPerPoint = new Map([...cpu].map(([name, us]) => [name, us / prepared.points]));
+  return { points: prepared.points, seconds, pointsPerSecond: prepared.points / seconds, consumed, expected, published, cpuPerPoint };
+}

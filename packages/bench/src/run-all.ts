@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: every benchmark, or those named: `node packages/bench/dist/run-all.js ingest-embedded query`.
+ * `--quick`: one short run each, no warm-up (a smoke check; BENCHMARKS.md is left alone).
+ * `--profile`: node processes write V8 CPU profiles (summarised at the end; BENCHMARKS.md is left alone).
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
+import type { BenchContext } from './context.ts';
+import { summariseProfiles } from './profile-summary.ts';
+import { renderResult, updateBenchmarksFile, type BenchResult } from './report.ts';
+
+const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
+  'ingest-embedded': benchIngestEmbedded,
+};
+
+const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const profile = args.includes('--profile');
+  const names = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((name) => !(name in benchmarks));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  const selected = names.length > 0 ? names : Object.keys(benchmarks);
+  const profileDir = profile ? mkdtempSync(join(tmpdir(), 'sf-bench-profile-')) : undefined;
+  const context: BenchContext = { quick, runs: quick ? 1 : 3, profileDir, log: (line) => process.stdout.write(`${line}\n`) };
+  const started = Date.now();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average at start ${loadavg().map((load) => load.toFixed(2)).join(' ')}`;
+  context.log(`Shopfloor benchmarks${quick ? ' (--quick: smoke check, not figures)' : ''}: ${selected.join(', ')}\n${machine}\n`);
+  const results: BenchResult[] = [];
+  for (const name of selected) {
+    const bench = benchmarks[name] as (context: BenchContext) => Promise<BenchResult>;
+    const benchProfileDir = profileDir === undefined ? undefined : join(profileDir, name);
+    if (benchProfileDir !== undefined) mkdirSync(benchProfileDir, { recursive: true });
+    context.log(`▶ ${name}`);
+    const benchStarted = Date.now();
+    const result = await bench({ ...context, profileDir: benchProfileDir });
+    results.push(result);
+    context.log(`\n### ${result.title}\n\n${renderResult(result)}\n\n(${((Date.now() - benchStarted) / 1_000).toFixed(0)} s)\n`);
+    if (benchProfileDir !== undefined) context.log(summariseProfiles(benchProfileDir));
+  }
+  const seconds = (Date.now() - started) / 1_000;
+  context.log(`All done in ${seconds.toFixed(0)} s.`);
+  if (quick || profile) {
+    context.log('BENCHMARKS.md not updated (--quick / --profile).');
+    return;
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const meta = [
+    `Produced by \`npm run bench\` on ${date} (${selected.length === Object.keys(benchmarks).length ? 'all benchmarks' : `this update: ${selected.join(', ')}`}, ${seconds.toFixed(0)} s).`,
+    `Machine: ${machine}. The 2 vCPUs are shared with other work, and the load generator (publisher process) and the brokers run on the same machine, so absolute rates move 10–20 % between runs: read the ratios to the raw references and the CPU µs per point.`,
+    'Figures are medians of 3 runs after a warm-up run; every run is listed. CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads) for processes and process.cpuUsage() in-process.',
+  ].join('\n');
+  updateBenchmarksFile(benchmarksFile, [
+    { id: 'meta', title: 'How these figures were made', body: meta },
+    ...results.map((result) => ({ id: result.id, title: result.title, body: renderResult(result) })),
+  ]);
+  context.log(`Updated ${benchmarksFile}.`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
