@@ -1,4 +1,4 @@
-import { CpuMeter } from './proc-cpu.ts';
+import { CpuMeter, type CpuSource } from './proc-cpu.ts';
 import type { Prepared, PublisherProcess, PublishResult } from './publisher-process.ts';
 import { now, sleep } from './stats.ts';
 import type { Span, Workload } from './workload.ts';
@@ -11,8 +11,8 @@ export interface IngestTarget {
   progress(): Promise<number>;
   /** Progress units one run must add: prepared.points for a node, prepared.messages for a sink. */
   expected(prepared: Prepared): number;
-  /** Processes whose CPU is charged to the run, by name (node, broker, sink); the publisher is added. */
-  readonly processes: ReadonlyMap<string, number>;
+  /** Processes (or threads) whose CPU is charged to the run, by name (node, broker, sink); the publisher is added. */
+  readonly processes: ReadonlyMap<string, CpuSource>;
   /** Next span of timestamps for this target: runs never rewrite (tag, ts). */
   nextSpan(seconds: number): Span;
 }
@@ -27,6 +27,8 @@ export interface IngestRun {
   readonly published: PublishResult;
   /** CPU µs per point, per process (and 'publisher'). */
   readonly cpuPerPoint: ReadonlyMap<string, number>;
+  /** Share of one core each process (or thread) was busy during the run. */
+  readonly busy: ReadonlyMap<string, number>;
 }
 
 const pollMs = 100;
@@ -58,7 +60,7 @@ export async function ingestRun(target: IngestTarget, workload: Workload, points
   const base = await settled(() => target.progress());
   const expected = target.expected(prepared);
   const goal = base + expected;
-  const meter = new CpuMeter(new Map([...target.processes, ['publisher', target.publisher.pid]]));
+  const meter = new CpuMeter(new Map([...target.processes, ['publisher', { pid: target.publisher.pid }]]));
   const started = now();
   const publishing = target.publisher.go();
   let failure: unknown;
@@ -86,5 +88,6 @@ export async function ingestRun(target: IngestTarget, workload: Workload, points
   const consumed = (await settled(() => target.progress())) - base;
   const seconds = (finishedAt - started) / 1_000;
   const cpuPerPoint = new Map([...cpu].map(([name, us]) => [name, us / prepared.points]));
-  return { points: prepared.points, seconds, pointsPerSecond: prepared.points / seconds, consumed, expected, published, cpuPerPoint };
+  const busy = new Map([...cpu].map(([name, us]) => [name, us / 1e6 / seconds]));
+  return { points: prepared.points, seconds, pointsPerSecond: prepared.points / seconds, consumed, expected, published, cpuPerPoint, busy };
 }

@@ -17,10 +17,10 @@ interface ProcStat {
   readonly cpuUs: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+function readStat(pid: number, tid?: number): ProcStat | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
@@ -37,6 +37,13 @@ function readStat(pid: number): ProcStat | undefined {
 export function processCpuUs(pid: number): number {
   const stat = readStat(pid);
   if (stat === undefined) throw new Error(`process ${pid} is gone; cannot read its CPU time`);
+  return stat.cpuUs;
+}
+
+/** CPU time of one thread of a process so far, µs (the main thread's tid is the pid). */
+export function threadCpuUs(pid: number, tid: number): number {
+  const stat = readStat(pid, tid);
+  if (stat === undefined) throw new Error(`thread ${tid} of process ${pid} is gone; cannot read its CPU time`);
   return stat.cpuUs;
 }
 
@@ -57,17 +64,27 @@ export function ownCpuUs(): number {
   return usage.user + usage.system;
 }
 
-/** Snapshot of several processes' CPU counters; `since` gives the µs each used after the snapshot. */
+/** A process, or one thread of it (`tid`), whose CPU time is charged to a run. */
+export interface CpuSource {
+  readonly pid: number;
+  readonly tid?: number;
+}
+
+function cpuOf(source: CpuSource): number {
+  return source.tid === undefined ? processCpuUs(source.pid) : threadCpuUs(source.pid, source.tid);
+}
+
+/** Snapshot of several processes' (or threads') CPU counters; `since` gives the µs each used after the snapshot. */
 export class CpuMeter {
-  readonly #pids: ReadonlyMap<string, number>;
+  readonly #sources: ReadonlyMap<string, CpuSource>;
   readonly #start: Map<string, number>;
 
-  constructor(pids: ReadonlyMap<string, number>) {
-    this.#pids = pids;
-    this.#start = new Map([...pids].map(([name, pid]) => [name, processCpuUs(pid)]));
+  constructor(sources: ReadonlyMap<string, CpuSource>) {
+    this.#sources = sources;
+    this.#start = new Map([...sources].map(([name, source]) => [name, cpuOf(source)]));
   }
 
   since(): Map<string, number> {
-    return new Map([...this.#pids].map(([name, pid]) => [name, processCpuUs(pid) - (this.#start.get(name) ?? 0)]));
+    return new Map([...this.#sources].map(([name, source]) => [name, cpuOf(source) - (this.#start.get(name) ?? 0)]));
   }
 }

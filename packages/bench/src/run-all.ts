@@ -7,13 +7,23 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDecode } from './bench-decode.ts';
+import { benchDurableAck } from './bench-durable-ack.ts';
+import { benchIngestBatched } from './bench-ingest-batched.ts';
 import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
+import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
+import { benchQuery } from './bench-query.ts';
 import type { BenchContext } from './context.ts';
 import { summariseProfiles } from './profile-summary.ts';
 import { renderResult, updateBenchmarksFile, type BenchResult } from './report.ts';
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   'ingest-embedded': benchIngestEmbedded,
+  'ingest-mosquitto': benchIngestMosquitto,
+  'ingest-batched': benchIngestBatched,
+  'durable-ack': benchDurableAck,
+  decode: benchDecode,
+  query: benchQuery,
 };
 
 const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));

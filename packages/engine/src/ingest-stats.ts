@@ -9,6 +9,8 @@ export class IngestStats {
   failed = 0;
   pending = 0;
   batches = 0;
+  /** When storing last failed (epoch ms), 0 if never. */
+  lastFailureAt = 0;
   readonly rejected: Record<RejectReason, number> = Object.fromEntries(rejectReasons.map((reason) => [reason, 0])) as Record<RejectReason, number>;
   /** The most recent rejections, newest last, for people to see what was refused and why. */
   readonly recentRejections: (Rejection & { at: number })[] = [];

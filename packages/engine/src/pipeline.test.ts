@@ -88,4 +88,40 @@ describe('Pipeline', () => {
     await waiting;
     expect([woke, pipeline.ready, pipeline.stats.pending]).toEqual([true, true, 0]);
   });
+
+  it('shows batches to observers only once stored, and survives an observer or a processor that throws', async () => {
+    const { store, commit } = recordingStore();
+    const seen: string[] = [];
+    const observers = [{ observe: () => { throw new Error('observer bug'); } }, { observe: (batch: readonly Point[]) => seen.push(...batch.map((p) => p.tag)) }];
+    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now, observers });
+    const done = pipeline.push({ accepted: [point('a/b/c', 1)], rejected: [] });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
+    commit();
+    await done;
+    expect(seen).toEqual(['a/b/c']);
+
+    const failing = new Pipeline(pipelineDefaults, {
+      store,
+      directory: new TagDirectory(),
+      logger: createSilentLogger(),
+      now: () => now,
+      processors: [{ name: 'halve', process: (batch) => batch.slice(1) }, { name: 'broken', process: () => { throw new Error('processor bug'); } }],
+    });
+    await expect(failing.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2), point('a/b/e', 3)], rejected: [] })).rejects.toThrow('processor bug');
+    const { received, stored, filtered, failed, pending } = failing.stats;
+    expect({ received, stored, filtered, failed, pending }).toEqual({ received: 3, stored: 0, filtered: 1, failed: 2, pending: 0 });
+  });
+
+  it('refuses a payload whose validation throws, counted, instead of crashing', async () => {
+    const { store } = recordingStore();
+    class BrokenDirectory extends TagDirectory {
+      override dataType(): never {
+        throw new Error('directory bug');
+      }
+    }
+    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new BrokenDirectory(), logger: createSilentLogger(), now: () => now });
+    await pipeline.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2)], rejected: [] });
+    expect([pipeline.stats.received, pipeline.stats.rejected['malformed-payload'], pipeline.stats.pending]).toEqual([2, 2, 0]);
+  });
 });

@@ -13,7 +13,7 @@ export interface Processor {
   process(batch: readonly Point[]): readonly Point[];
 }
 
-/** Sees every stored batch as it goes to the store (live subscribers). Must not throw or block. */
+/** Sees every batch once it is stored (live subscribers). Must not block; a throw is logged and ignored. */
 export interface PointObserver {
   observe(batch: readonly Point[]): void;
 }
@@ -93,7 +93,20 @@ export class Pipeline implements Closeable {
     }
     const before = this.#batch.length;
     const rejected = decoded.rejected.length > 0 ? decoded.rejected.slice() : [];
-    validatePoints(decoded.accepted, this.#deps.directory, this.#config, now, this.#batch, rejected, source);
+    try {
+      validatePoints(decoded.accepted, this.#deps.directory, this.#config, now, this.#batch, rejected, source);
+    } catch (error) {
+      // A bug, not bad input: refuse the payload whole (counted, logged) rather than crash the node.
+      this.#batch.length = before;
+      rejected.length = 0;
+      rejected.push(...decoded.rejected, {
+        reason: 'malformed-payload',
+        input: source?.address ?? decoded.accepted[0]?.tag ?? '(unknown)',
+        detail: `validating the payload failed: ${error instanceof Error ? error.message : String(error)}`,
+        count: decoded.accepted.length,
+      });
+      this.#deps.logger.error('validating a payload threw; it was refused', { error: error instanceof Error ? error.stack : String(error) });
+    }
     if (rejected.length > 0) this.#recordRejections(rejected, now);
     const taken = this.#batch.length - before;
     if (taken === 0) {
@@ -137,37 +150,52 @@ export class Pipeline implements Closeable {
     stats.batches += 1;
 
     let batch: readonly Point[] = incoming;
-    for (const processor of deps.processors ?? []) {
-      const out = processor.process(batch);
-      if (out.length < batch.length) stats.filtered += batch.length - out.length;
-      batch = out;
+    try {
+      for (const processor of deps.processors ?? []) {
+        const out = processor.process(batch);
+        if (out.length < batch.length) stats.filtered += batch.length - out.length;
+        batch = out;
+      }
+      const newTags = deps.directory.takeNewTags();
+      if (newTags.length > 0) deps.onNewTags?.(newTags);
+    } catch (error) {
+      // Points a processor had already filtered stay counted as filtered; the rest failed.
+      this.#fail(incoming.length, batch.length, acknowledges, error);
+      return;
     }
-    const filteredAway = incoming.length - batch.length;
-    const newTags = deps.directory.takeNewTags();
-    if (newTags.length > 0) deps.onNewTags?.(newTags);
-    for (const observer of deps.observers ?? []) observer.observe(batch);
 
     const started = performance.now();
-    const pendingPoints = incoming.length;
-    const write = batch.length > 0 ? deps.store.write(batch) : Promise.resolve({ stored: 0 });
+    const written = batch;
+    const write = written.length > 0 ? deps.store.write(written) : Promise.resolve({ stored: 0 });
     const settled = write.then(
       () => {
-        stats.stored += batch.length;
-        deps.metrics?.commitSeconds((performance.now() - started) / 1000, batch.length);
-        this.#release(pendingPoints);
+        stats.stored += written.length;
+        this.#release(incoming.length);
         for (const acknowledge of acknowledges) acknowledge();
+        deps.metrics?.commitSeconds((performance.now() - started) / 1000, written.length);
+        for (const observer of deps.observers ?? []) {
+          try {
+            observer.observe(written);
+          } catch (error) {
+            deps.logger.warn('a live observer failed; it missed a batch', { error: error instanceof Error ? error.message : String(error) });
+          }
+        }
       },
-      (error: unknown) => {
-        stats.failed += batch.length;
-        this.#release(pendingPoints);
-        const failure = error instanceof Error ? error : new Error(String(error));
-        deps.logger.error('storing a batch failed; its sources are not acknowledged', { points: batch.length, filteredAway, error: failure.message });
-        for (const acknowledge of acknowledges) acknowledge(failure);
-      },
+      (error: unknown) => this.#fail(incoming.length, written.length, acknowledges, error),
     );
     this.#inFlight.add(settled);
     void settled.finally(() => this.#inFlight.delete(settled));
   };
+
+  /** A batch that could not be stored: its sources are told (and not acknowledged), its points counted as failed. */
+  #fail(pendingPoints: number, failedPoints: number, acknowledges: readonly Acknowledge[], error: unknown): void {
+    this.stats.failed += failedPoints;
+    this.stats.lastFailureAt = this.#now();
+    this.#release(pendingPoints);
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.#deps.logger.error('storing a batch failed; its sources are not acknowledged', { points: pendingPoints, error: failure.message });
+    for (const acknowledge of acknowledges) acknowledge(failure);
+  }
 
   #release(points: number): void {
     this.stats.pending -= points;

@@ -1,4 +1,4 @@
-import { tagPathProblem, type Point, type Rejection, type SourceBinding } from '@shopfloor/model';
+import { describeTimestamp, maxTimestampMs, tagPathProblem, type Point, type Rejection, type SourceBinding } from '@shopfloor/model';
 import type { PipelineConfig } from './config.ts';
 import { valueFits, type TagDirectory } from './tag-directory.ts';
 
@@ -28,14 +28,14 @@ function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfi
   if (typeof value === 'string' && value.length > config.maxStringLength) {
     return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}": string value of ${value.length} characters is longer than ${config.maxStringLength}`, count: 1 };
   }
-  if (!Number.isFinite(point.ts) || point.ts <= 0) {
+  if (!Number.isFinite(point.ts) || point.ts <= 0 || point.ts > maxTimestampMs) {
     return { reason: 'bad-timestamp', input: point.tag, detail: `tag "${point.tag}": timestamp ${String(point.ts)} is not a positive number of milliseconds since 1970`, count: 1 };
   }
   if (point.ts > latestAllowed) {
     return {
       reason: 'future-timestamp',
       input: point.tag,
-      detail: `tag "${point.tag}": timestamp ${new Date(point.ts).toISOString()} is more than ${config.maxFutureMs} ms ahead of the node clock`,
+      detail: `tag "${point.tag}": timestamp ${describeTimestamp(point.ts)} is more than ${config.maxFutureMs} ms ahead of the node clock`,
       count: 1,
     };
   }
@@ -49,7 +49,7 @@ function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfi
     dataType = directory.register(point, source);
   }
   if (!valueFits(dataType, value)) {
-    return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}" holds ${dataType} values; got ${typeof value} ${JSON.stringify(value)}`, count: 1 };
+    return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}" holds ${dataType} values; got ${typeof value} ${JSON.stringify(value).slice(0, 60)}`, count: 1 };
   }
   return undefined;
 }

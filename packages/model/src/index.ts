@@ -1,6 +1,6 @@
-export { qualities, isQuality } from './point.ts';
+export { qualities, isQuality, maxTimestampMs, describeTimestamp } from './point.ts';
 export type { Point, PointValue, Quality } from './point.ts';
-export { tagPathLimits, tagPathProblem, isTagPath, matchesTagFilter, tagFilterProblem } from './tag-path.ts';
+export { tagSegmentPattern, tagPathLimits, tagPathProblem, isTagPath, matchesTagFilter, tagFilterProblem } from './tag-path.ts';
 export type { TagPath } from './tag-path.ts';
 export {
   errorCodes,

@@ -17,3 +17,11 @@ export interface Point {
 export function isQuality(value: unknown): value is Quality {
   return value === 'good' || value === 'uncertain' || value === 'bad';
 }
+
+/** The latest instant a JavaScript Date can hold (+275760-09-13); later timestamps are refused. */
+export const maxTimestampMs = 8.64e15;
+
+/** An ISO rendering of a timestamp for messages, safe for any number. */
+export function describeTimestamp(ts: number): string {
+  return Number.isFinite(ts) && Math.abs(ts) <= maxTimestampMs ? new Date(ts).toISOString() : String(ts);
+}

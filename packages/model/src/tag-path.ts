@@ -7,7 +7,9 @@ export type TagPath = string;
 
 export const tagPathLimits = { minSegments: 2, maxSegments: 12, maxSegmentLength: 64, maxLength: 256 } as const;
 
-const segmentPattern = /^[A-Za-z0-9_\-.:]{1,64}$/;
+/** One segment of a tag path. */
+export const tagSegmentPattern = /^[A-Za-z0-9_\-.:]{1,64}$/;
+const segmentPattern = tagSegmentPattern;
 
 /** Returns undefined when `path` is a valid tag path, else what is wrong with it. */
 export function tagPathProblem(path: string): string | undefined {

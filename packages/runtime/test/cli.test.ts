@@ -68,6 +68,13 @@ describe('the shopfloor command', () => {
     expect(wrong.stderr).toContain('environment: api.port: expected a value of type integer, found string "eighty"');
   });
 
+  it('overrides one setting of the embedded broker without losing the others, and switches to an external broker whole', () => {
+    const port = loadConfig(undefined, { SHOPFLOOR_MQTT__BROKER__EMBEDDED__PORT: '2883' });
+    expect(port.ok && port.config.mqtt.broker).toEqual({ embedded: { host: '127.0.0.1', port: 2883 } });
+    const external = loadConfig(undefined, { SHOPFLOOR_MQTT__BROKER__EXTERNAL__URL: 'mqtt://10.0.0.5:1883', SHOPFLOOR_MQTT__BROKER__EXTERNAL__CLIENT_ID: 'hub9' });
+    expect(external.ok && external.config.mqtt.broker).toEqual({ external: { url: 'mqtt://10.0.0.5:1883', clientId: 'hub9' } });
+  });
+
   it('hub refuses to start on an invalid file and says why', async () => {
     const file = join(dir, 'typo.yaml');
     writeFileSync(file, 'apii: {}\n');

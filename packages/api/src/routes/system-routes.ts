@@ -10,21 +10,42 @@ export interface NodeInfo {
   readonly details?: () => Record<string, unknown>;
 }
 
-/** The public routes: index, health and Prometheus metrics. */
+const failureWindowMs = 30_000;
+
+/** The public routes (index, health, Prometheus metrics) and the authenticated node status. */
 export function registerSystemRoutes(app: FastifyInstance, info: NodeInfo, stats: IngestStats, metrics: NodeMetrics): void {
   app.get('/', { config: { public: true } }, async () => ({
     name: 'shopfloor',
     role: info.role,
     version: info.version,
-    links: { health: '/health', metrics: '/metrics', tags: '/api/v1/tags', latest: '/api/v1/latest', history: '/api/v1/history?tag=<path>', live: '/api/v1/live?filter=<uns filter>' },
+    links: { health: '/health', metrics: '/metrics', status: '/api/v1/status', tags: '/api/v1/tags', latest: '/api/v1/latest', history: '/api/v1/history?tag=<path>', live: '/api/v1/live?filter=<uns filter>' },
   }));
 
-  app.get('/health', { config: { public: true } }, async () => ({
-    status: 'ok',
+  // Public and terse: whether the node works. Names of devices and peers are behind authentication.
+  app.get('/health', { config: { public: true } }, async (_request, reply) => {
+    const storing = Date.now() - stats.lastFailureAt > failureWindowMs;
+    return reply.status(storing ? 200 : 503).send({
+      status: storing ? 'ok' : 'degraded',
+      role: info.role,
+      version: info.version,
+      uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
+      ...(storing ? {} : { problem: `storing points failed in the last ${failureWindowMs / 1000} s; see /api/v1/status and the log` }),
+    });
+  });
+
+  app.get('/api/v1/status', async () => ({
     role: info.role,
     version: info.version,
-    uptimeSeconds: Math.round((Date.now() - info.startedAt) / 1000),
-    ingest: { received: stats.received, stored: stats.stored, rejected: stats.rejectedTotal(), pending: stats.pending },
+    startedAt: info.startedAt,
+    ingest: {
+      received: stats.received,
+      stored: stats.stored,
+      rejected: stats.rejectedTotal(),
+      filtered: stats.filtered,
+      failed: stats.failed,
+      pending: stats.pending,
+      lastFailureAt: stats.lastFailureAt === 0 ? undefined : stats.lastFailureAt,
+    },
     ...(info.details?.() ?? {}),
   }));
 

@@ -1,4 +1,4 @@
-import { isQuality, tagPathProblem, type Decoded, type Point, type PointValue, type Rejection } from '@shopfloor/model';
+import { isQuality, maxTimestampMs, tagPathProblem, type Decoded, type Point, type PointValue, type Rejection } from '@shopfloor/model';
 
 /**
  * Plain JSON on a unified namespace (docs/payloads.md). The topic is a tag path.
@@ -80,7 +80,7 @@ function decodeValuesMap(topic: string, record: Record<string, unknown>, receive
   const entries = Object.entries(values as Record<string, unknown>);
   if (ts === undefined || !isQuality(quality)) {
     const [reason, detail] =
-      ts === undefined ? (['bad-timestamp', `"ts" must be epoch milliseconds or an ISO 8601 string; got ${JSON.stringify(record['ts'])}`] as const) : (['bad-quality', `"quality" must be good, uncertain or bad; got ${JSON.stringify(quality)}`] as const);
+      ts === undefined ? (['bad-timestamp', `"ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(record['ts'])}`] as const) : (['bad-quality', `"quality" must be good, uncertain or bad; got ${excerpt(quality)}`] as const);
     rejected.push({ reason, input: topic, detail, count: Math.max(1, entries.length) });
     return;
   }
@@ -100,12 +100,12 @@ function decodeEntry(tag: string, input: string, fields: Record<string, unknown>
   }
   const ts = checkTimestamp(fields['ts'], receivedAt);
   if (ts === undefined) {
-    rejected.push({ reason: 'bad-timestamp', input, detail: `${input}: "ts" must be epoch milliseconds or an ISO 8601 string; got ${JSON.stringify(fields['ts'])}`, count: 1 });
+    rejected.push({ reason: 'bad-timestamp', input, detail: `${input}: "ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(fields['ts'])}`, count: 1 });
     return;
   }
   const quality: unknown = fields['quality'] ?? 'good';
   if (!isQuality(quality)) {
-    rejected.push({ reason: 'bad-quality', input, detail: `${input}: "quality" must be good, uncertain or bad; got ${JSON.stringify(quality)}`, count: 1 });
+    rejected.push({ reason: 'bad-quality', input, detail: `${input}: "quality" must be good, uncertain or bad; got ${excerpt(quality)}`, count: 1 });
     return;
   }
   accepted.push({ tag, ts, value, quality });
@@ -118,10 +118,10 @@ function checkValue(value: unknown): PointValue | undefined {
 
 function checkTimestamp(ts: unknown, receivedAt: number): number | undefined {
   if (ts === undefined) return receivedAt;
-  if (typeof ts === 'number') return Number.isFinite(ts) ? Math.round(ts) : undefined;
+  if (typeof ts === 'number') return Number.isFinite(ts) && ts > 0 && ts <= maxTimestampMs ? Math.round(ts) : undefined;
   if (typeof ts === 'string' && ts.length >= 10 && ts.length <= 40) {
     const parsed = Date.parse(ts);
-    return Number.isNaN(parsed) ? undefined : parsed;
+    return Number.isNaN(parsed) || parsed <= 0 ? undefined : parsed;
   }
   return undefined;
 }
@@ -139,4 +139,10 @@ function typeName(value: unknown): string {
 
 function whole(reason: Rejection['reason'], input: string, detail: string): Decoded {
   return { accepted: [], rejected: [{ reason, input, detail, count: 1 }] };
+}
+
+/** A short rendering of a bad value for a message (never the whole of a large payload). */
+function excerpt(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -21,8 +21,19 @@ export interface Bucket {
 }
 
 export interface WriteReceipt {
-  /** Points made durable by this write (a point rewritten with the same tag and timestamp counts once per write). */
+  /** Points made durable by this write (a point rewritten with the same tag and timestamp counts once per write); rejected points are not counted. */
   readonly stored: number;
+  /**
+   * Points skipped because they cannot be stored, in batch order: a value of another kind than
+   * the tag holds, a non-finite number or timestamp, an unknown quality. `detail` names the tag and
+   * what was wrong, e.g. `tag "a/b": holds number values; got boolean true`.
+   */
+  readonly rejected: readonly {
+    readonly tag: string;
+    readonly ts: number;
+    readonly reason: 'wrong-type' | 'not-finite' | 'bad-timestamp' | 'bad-quality';
+    readonly detail: string;
+  }[];
 }
 
 export interface RangeOptions {
@@ -33,7 +44,10 @@ export interface RangeOptions {
 /**
  * The time-series store. A point is identified by (tag, ts): writing it again replaces its value
  * and quality, so replays after a crash never duplicate. `write` resolves only once the batch is
- * durable (committed to disk).
+ * durable (committed to disk). A tag holds one kind of value (number, boolean or string), fixed by
+ * its first stored point. A bad point never fails a write: it is skipped and reported in the
+ * receipt's `rejected`, and the other points are stored; `write` rejects only when the store
+ * itself cannot store (an UnavailableError).
  */
 export interface PointStore extends Closeable {
   write(batch: readonly Point[]): Promise<WriteReceipt>;

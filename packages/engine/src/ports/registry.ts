@@ -8,8 +8,14 @@ import type { Closeable } from './closeable.ts';
 export interface Registry extends Closeable {
   listTags(filter?: string): Promise<Tag[]>;
   getTag(path: string): Promise<Tag | undefined>;
-  /** Creates or updates tags (keyed by path). */
+  /** Creates or replaces tags (keyed by path): the explicit edit. */
   upsertTags(tags: readonly Tag[]): Promise<void>;
+  /**
+   * Creates the tags whose path does not exist yet and leaves existing ones untouched (for
+   * auto-registration, which must never overwrite a modelled tag). Resolves with the tags it
+   * inserted. Refuses the whole list, changing nothing, when one tag is invalid.
+   */
+  addTags(tags: readonly Tag[]): Promise<Tag[]>;
 
   listModels(): Promise<AssetModel[]>;
   getModel(id: string): Promise<AssetModel | undefined>;
@@ -19,6 +25,11 @@ export interface Registry extends Closeable {
 
   listAssets(under?: string): Promise<Asset[]>;
   getAsset(path: string): Promise<Asset | undefined>;
-  /** Creates or updates an asset; its parent path must exist unless it is an enterprise. With a model, the model's measurements become tags under the asset. */
-  upsertAsset(asset: Asset): Promise<void>;
+  /**
+   * Creates or updates an asset; its parent path must exist unless it is an enterprise. With a
+   * model, the model's measurements become tags under the asset (an existing tag keeps its source
+   * binding). Resolves with the tags of the model's measurements as now stored (none without a
+   * model), so the owner can refresh what it caches.
+   */
+  upsertAsset(asset: Asset): Promise<Tag[]>;
 }

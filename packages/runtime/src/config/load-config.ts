@@ -45,7 +45,7 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
   const fromEnv = environmentOverrides(env);
   if (Object.keys(fromEnv).length > 0) sources.push('environment');
 
-  // Validate the file on its own first, so a mistake names the file it is in.
+  // Each problem is attributed to the source that set the key: environment, file or defaults.
   const merged = merge(merge(structuredClone(nodeDefaults), fromFile), fromEnv);
   const problems = problemsOf(merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
   if (problems.length > 0) return { ok: false, problems };
@@ -89,9 +89,11 @@ function merge(base: unknown, override: unknown): unknown {
   if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    // Choosing the other branch of a union (embedded ↔ external broker) replaces the branch.
-    if (key === 'broker' && isRecord(value)) result[key] = value;
-    else result[key] = key in base ? merge(base[key], value) : value;
+    // Choosing the other branch of a union (embedded ↔ external broker) replaces the branch;
+    // settings within the same branch merge as usual.
+    const current = base[key];
+    const switchesBranch = key === 'broker' && isRecord(value) && isRecord(current) && !Object.keys(value).every((branch) => branch in current);
+    result[key] = switchesBranch ? value : key in base ? merge(current, value) : value;
   }
   return result;
 }

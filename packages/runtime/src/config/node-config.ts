@@ -11,7 +11,7 @@ const storeDefaults = { chunkSeconds: sqlitePointStoreDefaults.chunkSeconds, che
 
 const externalBrokerSchema = Type.Object(
   {
-    url: Type.String({ pattern: '^mqtts?://', description: 'External broker, e.g. mqtt://127.0.0.1:1883.' }),
+    url: Type.String({ pattern: '^mqtt://', description: 'External broker, e.g. mqtt://127.0.0.1:1883 (TLS is not supported yet).' }),
     clientId: Type.String({ minLength: 1, maxLength: 64, description: 'Client id of the ingest session (a persistent session: keep it stable).' }),
     username: Type.Optional(Type.String({ description: 'User name of the ingest sessions.' })),
     password: Type.Optional(Type.String({ description: 'Password of the ingest sessions; redacted in logs and in config check --print.' })),
