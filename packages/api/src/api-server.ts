@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
 import websocket from '@fastify/websocket';
+import type { Tag } from '@shopfloor/model';
 import type { Closeable, IngestStats, Logger, PointStore, Registry } from '@shopfloor/engine';
 import type { ApiConfig } from './config.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   readonly info: NodeInfo;
   readonly now?: () => number;
+  /** Told about tags the data model declared (an asset with a model), so ingest knows them at once. */
+  readonly onTagsDeclared?: (tags: Tag[]) => void;
 }
 
 export interface ApiServer extends Closeable {
@@ -43,7 +46,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installAuthorization(app, deps.tokens);
   registerSystemRoutes(app, deps.info, deps.stats, deps.metrics);
-  registerModelRoutes(app, deps.registry);
+  registerModelRoutes(app, deps.registry, deps.onTagsDeclared ?? (() => undefined));
   registerPointRoutes(app, config, { store: deps.store, registry: deps.registry, stats: deps.stats, now: deps.now ?? Date.now });
   registerLiveRoute(app, deps.live);
   return {

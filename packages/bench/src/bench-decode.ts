@@ -89,7 +89,7 @@ function cases(): Case[] {
 }
 
 export async function benchDecode(context: BenchContext): Promise<BenchResult> {
-  const seconds = context.quick ? 0.2 : 1;
+  const seconds = context.quick ? 0.2 : 0.5;
   const rows: Row[] = [];
   for (const item of cases()) {
     const ours: number[] = [];

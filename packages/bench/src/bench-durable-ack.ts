@@ -24,11 +24,12 @@ interface PacedRun {
 }
 
 async function pacedRun(target: IngestTarget, points: number): Promise<PacedRun> {
-  await target.publisher.prepare(workload, target.nextSpan(points / 1_000));
+  const publisher = target.publishers[0] as PublisherProcess;
+  await publisher.prepare(workload, target.nextSpan(points / 1_000, 0));
   await sleep(200);
   const before = await target.progress();
-  const meter = new CpuMeter(new Map([...target.processes, ['publisher', target.publisher.pid]]));
-  const done = await target.publisher.go(offered);
+  const meter = new CpuMeter(new Map([...target.processes, ['publisher', { pid: publisher.pid }]]));
+  const done = await publisher.go(offered);
   const cpu = meter.since();
   await sleep(300);
   const stored = (await target.progress()) - before;
@@ -55,8 +56,8 @@ export async function benchDurableAck(context: BenchContext): Promise<BenchResul
     closers.unshift(() => publisher.close());
     const rawPublisher = await PublisherProcess.connect(`mqtt://127.0.0.1:${sink.port}`, 'bench-publisher-raw');
     closers.unshift(() => rawPublisher.close());
-    const ours = nodeTarget('shopfloor', node, publisher, new Map([['node', node.pid]]));
-    const raw = sinkTarget('raw aedes', sink, rawPublisher, new Map([['aedes', sink.pid]]));
+    const ours = nodeTarget('shopfloor', node, publisher);
+    const raw = sinkTarget('raw aedes', sink, rawPublisher, { aedes: sink.pid });
     const oursRuns: PacedRun[] = [];
     const rawRuns: PacedRun[] = [];
     const lost: string[] = [];

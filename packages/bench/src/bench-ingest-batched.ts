@@ -1,11 +1,12 @@
 /** 3. Ingest batched messages (20 and 100 points; JSON batch and Sparkplug DDATA), embedded broker. */
-import type { BenchContext } from './context.ts';
-import { compareIngest, cpuRuns, cpuSummary, medianRate, nodeTarget, rateRuns, sinkTarget, type Comparison } from './ingest-compare.ts';
+import { runIndexes, runLabel, type BenchContext } from './context.ts';
+import { compareIngest, cpuRuns, cpuSummary, medianBusy, medianRate, nodeTarget, rateRuns, sinkTarget, type Comparison } from './ingest-compare.ts';
+import { ingestRun, type IngestRun } from './ingest-run.ts';
 import { NodeProcess } from './node-process.ts';
 import { PublisherProcess } from './publisher-process.ts';
 import type { BenchResult, Row } from './report.ts';
 import { SinkProcess } from './sink-process.ts';
-import { count, ratio } from './stats.ts';
+import { count, fixed, ratio } from './stats.ts';
 import { describeWorkload, type Workload } from './workload.ts';
 
 const workloads: readonly Workload[] = [
@@ -24,8 +25,8 @@ async function measureShape(context: BenchContext, workload: Workload, points: n
     closers.unshift(() => publisher.close());
     const rawPublisher = await PublisherProcess.connect(`mqtt://127.0.0.1:${sink.port}`, 'bench-publisher-raw');
     closers.unshift(() => rawPublisher.close());
-    const ours = nodeTarget('shopfloor', node, publisher, new Map([['node', node.pid]]));
-    const raw = sinkTarget('raw aedes', sink, rawPublisher, new Map([['aedes', sink.pid]]));
+    const ours = nodeTarget('shopfloor', node, publisher);
+    const raw = sinkTarget('raw aedes', sink, rawPublisher, { aedes: sink.pid });
     const label = `ingest-batched ${workload.kind} ×${workload.pointsPerMessage}`;
     const result = await compareIngest(context, label, ours, raw, workload, points);
     const ingest = await node.ingest();
@@ -34,6 +35,7 @@ async function measureShape(context: BenchContext, workload: Workload, points: n
       ...result,
       notes: [
         `${describeWorkload(workload)}: node counters received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}, failed ${count(ingest.failed)}` +
+          `; cores busy (medians): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}` +
           `; raw aedes runs ${rateRuns(result.raw)} points/s at ${cpuRuns(result.raw, 'aedes')} µs/point.`,
       ],
     };
@@ -42,8 +44,29 @@ async function measureShape(context: BenchContext, workload: Workload, points: n
   }
 }
 
+/** Informative: the same node fed by two publisher connections (each on its own 1,000 tags) at once. */
+async function measureTwoConnections(context: BenchContext, workload: Workload, points: number): Promise<IngestRun[]> {
+  const node = await NodeProcess.start({ broker: 'embedded' });
+  const closers: (() => Promise<void>)[] = [() => node.stop()];
+  try {
+    const publishers = [await PublisherProcess.connect(node.mqttUrl, 'bench-publisher-1'), await PublisherProcess.connect(node.mqttUrl, 'bench-publisher-2')];
+    for (const publisher of publishers) closers.unshift(() => publisher.close());
+    const target = nodeTarget('shopfloor', node, publishers);
+    const runs: IngestRun[] = [];
+    for (const index of runIndexes(context)) {
+      const run = await ingestRun(target, workload, points);
+      if (run.consumed !== run.expected) throw new Error(`two connections: stored ${run.consumed} of ${run.expected} published`);
+      context.log(`  ingest-batched ${describeWorkload(workload)}, 2 connections ${runLabel(context, index)}: ${count(run.pointsPerSecond)} points/s (stored ${count(run.consumed)} / published ${count(run.expected)}; node ${fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 2)} µs/point)`);
+      if (index > 0) runs.push(run);
+    }
+    return runs;
+  } finally {
+    for (const close of closers) await close();
+  }
+}
+
 export async function benchIngestBatched(context: BenchContext): Promise<BenchResult> {
-  const points = context.quick ? 100_000 : 1_000_000;
+  const points = context.quick ? 100_000 : 2_000_000;
   const sink = await SinkProcess.start({ type: 'start', mode: 'aedes' });
   try {
     const rows: Row[] = [];
@@ -60,12 +83,24 @@ export async function benchIngestBatched(context: BenchContext): Promise<BenchRe
         met: rate >= 500_000,
         raw: `${count(rawRate)} points/s`,
         ratio: ratio(rate, rawRate),
-        cpu: cpuSummary(result.ours, [['node', 'node'], ['publisher', 'pub']]),
+        cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['publisher', 'pub']]),
         runs: rateRuns(result.ours),
       });
       notes.push(...result.notes);
       lost.push(...result.lost);
     }
+    const shape = workloads[0] as Workload;
+    const two = await measureTwoConnections(context, shape, points);
+    rows.push({
+      measure: `${describeWorkload(shape)}, 2 publisher connections (informative)`,
+      figure: count(medianRate(two)),
+      goal: '—',
+      met: undefined,
+      raw: '—',
+      ratio: '—',
+      cpu: cpuSummary(two, [['node', 'node'], ['main', 'main thread']]),
+      runs: rateRuns(two),
+    });
     return {
       id: 'ingest-batched',
       title: '3. Ingest, batched messages (20 / 100 points), embedded broker',

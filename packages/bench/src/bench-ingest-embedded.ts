@@ -17,8 +17,8 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
     closers.unshift(() => publisher.close());
     const rawPublisher = await PublisherProcess.connect(`mqtt://127.0.0.1:${sink.port}`, 'bench-publisher-raw');
     closers.unshift(() => rawPublisher.close());
-    const ours = nodeTarget('shopfloor', node, publisher, new Map([['node', node.pid]]));
-    const raw = sinkTarget('raw aedes', sink, rawPublisher, new Map([['aedes', sink.pid]]));
+    const ours = nodeTarget('shopfloor', node, publisher);
+    const raw = sinkTarget('raw aedes', sink, rawPublisher, { aedes: sink.pid });
     const result = await compareIngest(context, 'ingest-embedded', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
     const ingest = await node.ingest();
     const rate = medianRate(result.ours);
@@ -39,7 +39,7 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
           met: rate >= 60_000,
           raw: `${count(rawRate)} msg/s`,
           ratio: ratio(rate, rawRate),
-          cpu: cpuSummary(result.ours, [['node', 'node'], ['publisher', 'pub']]),
+          cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['publisher', 'pub']]),
           runs: rateRuns(result.ours),
         },
         {

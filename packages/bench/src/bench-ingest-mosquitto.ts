@@ -27,8 +27,8 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
     closers.unshift(() => sink.close());
     const publisher = await PublisherProcess.connect(mosquitto.url, 'bench-publisher');
     closers.unshift(() => publisher.close());
-    const ours = nodeTarget('shopfloor', node, publisher, new Map([['node', node.pid], ['mosquitto', mosquittoPid]]));
-    const raw = sinkTarget('raw mqtt.js subscriber', sink, publisher, new Map([['subscriber', sink.pid], ['mosquitto', mosquittoPid]]));
+    const ours = nodeTarget('shopfloor', node, publisher, { mosquitto: mosquittoPid });
+    const raw = sinkTarget('raw mqtt.js subscriber', sink, publisher, { subscriber: sink.pid, mosquitto: mosquittoPid });
     const result = await compareIngest(context, 'ingest-mosquitto', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
     const ingest = await node.ingest();
     const rate = medianRate(result.ours);
@@ -48,7 +48,7 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
           met: rate >= 45_000,
           raw: `${count(rawRate)} msg/s`,
           ratio: ratio(rate, rawRate),
-          cpu: cpuSummary(result.ours, [['node', 'node'], ['mosquitto', 'mosquitto'], ['publisher', 'pub']]),
+          cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['mosquitto', 'mosquitto'], ['publisher', 'pub']]),
           runs: rateRuns(result.ours),
         },
         {

@@ -1,6 +1,7 @@
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
 import { ingestRun, type IngestRun, type IngestTarget } from './ingest-run.ts';
 import type { NodeProcess } from './node-process.ts';
+import type { CpuSource } from './proc-cpu.ts';
 import type { PublisherProcess } from './publisher-process.ts';
 import type { SinkProcess } from './sink-process.ts';
 import { count, fixed, median } from './stats.ts';
@@ -25,16 +26,26 @@ export class SpanClock {
   }
 }
 
-/** A node: progress = points stored (`shopfloor_points_stored_total`). */
-export function nodeTarget(name: string, node: NodeProcess, publisher: PublisherProcess, processes: ReadonlyMap<string, number>, enterprise = 'acme'): IngestTarget {
-  const clock = new SpanClock(enterprise);
-  return { name, publisher, processes, progress: () => node.storedTotal(), expected: (prepared) => prepared.points, nextSpan: (seconds) => clock.next(seconds) };
+function sources(processes: Readonly<Record<string, number>>): [string, CpuSource][] {
+  return Object.entries(processes).map(([name, pid]) => [name, { pid }]);
+}
+
+/**
+ * A node: progress = points stored (`shopfloor_points_stored_total`). CPU is charged to `node` (all
+ * threads) and `main` (its main thread alone: the rest is the store's worker thread, GC and libuv).
+ */
+export function nodeTarget(name: string, node: NodeProcess, publisher: PublisherProcess | readonly PublisherProcess[], others: Readonly<Record<string, number>> = {}, enterprise = 'acme'): IngestTarget {
+  const publishers = Array.isArray(publisher) ? publisher : [publisher as PublisherProcess];
+  // Publisher i gets its own 1,000 tags (enterprise acme, acme2, …).
+  const clocks = publishers.map((_, index) => new SpanClock(index === 0 ? enterprise : `${enterprise}${index + 1}`));
+  const processes = new Map<string, CpuSource>([['node', { pid: node.pid }], ['main', { pid: node.pid, tid: node.pid }], ...sources(others)]);
+  return { name, publishers, processes, progress: () => node.storedTotal(), expected: (prepared) => prepared.points, nextSpan: (seconds, index) => (clocks[index] as SpanClock).next(seconds) };
 }
 
 /** A do-nothing consumer: progress = messages handled. */
-export function sinkTarget(name: string, sink: SinkProcess, publisher: PublisherProcess, processes: ReadonlyMap<string, number>, enterprise = 'sink'): IngestTarget {
+export function sinkTarget(name: string, sink: SinkProcess, publisher: PublisherProcess, processes: Readonly<Record<string, number>>, enterprise = 'sink'): IngestTarget {
   const clock = new SpanClock(enterprise);
-  return { name, publisher, processes, progress: () => sink.messages(), expected: (prepared) => prepared.messages, nextSpan: (seconds) => clock.next(seconds) };
+  return { name, publishers: [publisher], processes: new Map(sources(processes)), progress: () => sink.messages(), expected: (prepared) => prepared.messages, nextSpan: (seconds) => clock.next(seconds) };
 }
 
 export interface Comparison {
@@ -46,7 +57,9 @@ export interface Comparison {
 }
 
 function cpuText(run: IngestRun): string {
-  return [...run.cpuPerPoint].map(([name, us]) => `${name} ${fixed(us, 1)}`).join(', ');
+  const perPoint = [...run.cpuPerPoint].map(([name, us]) => `${name} ${fixed(us, 2)}`).join(', ');
+  const cores = [...run.busy].map(([name, share]) => `${name} ${fixed(share, 2)}`).join(', ');
+  return `µs/point ${perPoint}; cores busy ${cores}`;
 }
 
 /** Warm-up + runs, ours and the raw reference alternating, so both see the same machine. */
@@ -59,8 +72,8 @@ export async function compareIngest(context: BenchContext, label: string, ours: 
     const reference = await ingestRun(raw, workload, points);
     if (mine.consumed !== mine.expected) lost.push(`${label} ${runLabel(context, index)}: stored ${mine.consumed} of ${mine.expected} published`);
     context.log(
-      `  ${label} ${runLabel(context, index)}: ${ours.name} ${count(mine.pointsPerSecond)} points/s, stored ${count(mine.consumed)} / published ${count(mine.expected)}, CPU µs/point ${cpuText(mine)}` +
-        ` | ${raw.name} ${count(reference.pointsPerSecond)} points/s, CPU µs/point ${cpuText(reference)}`,
+      `  ${label} ${runLabel(context, index)}: ${ours.name} ${count(mine.pointsPerSecond)} points/s (stored ${count(mine.consumed)} / published ${count(mine.expected)}; ${cpuText(mine)})` +
+        ` | ${raw.name} ${count(reference.pointsPerSecond)} points/s (${cpuText(reference)})`,
     );
     if (index === 0) continue;
     oursRuns.push(mine);
@@ -75,6 +88,10 @@ export function medianRate(runs: readonly IngestRun[]): number {
 
 export function medianCpu(runs: readonly IngestRun[], process: string): number {
   return median(runs.map((run) => run.cpuPerPoint.get(process) ?? Number.NaN));
+}
+
+export function medianBusy(runs: readonly IngestRun[], process: string): number {
+  return median(runs.map((run) => run.busy.get(process) ?? Number.NaN));
 }
 
 export function rateRuns(runs: readonly IngestRun[]): string {

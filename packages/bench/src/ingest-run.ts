@@ -6,15 +6,16 @@ import type { Span, Workload } from './workload.ts';
 /** Where a run's messages go, and how to see how far the consumer got. */
 export interface IngestTarget {
   readonly name: string;
-  readonly publisher: PublisherProcess;
+  /** Usually one publisher process; several share a run's points (each on its own 1,000 tags). */
+  readonly publishers: readonly PublisherProcess[];
   /** Cumulative progress of the consumer: points stored (a node) or messages handled (a raw sink). */
   progress(): Promise<number>;
   /** Progress units one run must add: prepared.points for a node, prepared.messages for a sink. */
   expected(prepared: Prepared): number;
-  /** Processes (or threads) whose CPU is charged to the run, by name (node, broker, sink); the publisher is added. */
+  /** Processes (or threads) whose CPU is charged to the run, by name (node, broker, sink); the publishers are added. */
   readonly processes: ReadonlyMap<string, CpuSource>;
-  /** Next span of timestamps for this target: runs never rewrite (tag, ts). */
-  nextSpan(seconds: number): Span;
+  /** Next span of timestamps of publisher `index`: runs never rewrite (tag, ts). */
+  nextSpan(seconds: number, index: number): Span;
 }
 
 export interface IngestRun {
@@ -24,7 +25,7 @@ export interface IngestRun {
   /** Progress units added once everything settled (points stored / messages handled). */
   readonly consumed: number;
   readonly expected: number;
-  readonly published: PublishResult;
+  readonly published: readonly PublishResult[];
   /** CPU µs per point, per process (and 'publisher'). */
   readonly cpuPerPoint: ReadonlyMap<string, number>;
   /** Share of one core each process (or thread) was busy during the run. */
@@ -56,15 +57,19 @@ async function settled(read: () => Promise<number>, quietMs = 300, timeoutMs = 3
  * between polls. CPU of every process is read at that moment.
  */
 export async function ingestRun(target: IngestTarget, workload: Workload, points: number): Promise<IngestRun> {
-  const prepared = await target.publisher.prepare(workload, target.nextSpan(Math.max(1, Math.round(points / 1_000))));
+  const { publishers } = target;
+  const seconds = Math.max(1, Math.round(points / 1_000 / publishers.length));
+  const prepared = await Promise.all(publishers.map((publisher, index) => publisher.prepare(workload, target.nextSpan(seconds, index))));
+  const totalPoints = prepared.reduce((sum, one) => sum + one.points, 0);
   const base = await settled(() => target.progress());
-  const expected = target.expected(prepared);
+  const expected = prepared.reduce((sum, one) => sum + target.expected(one), 0);
   const goal = base + expected;
-  const meter = new CpuMeter(new Map([...target.processes, ['publisher', { pid: target.publisher.pid }]]));
+  const publisherSources = publishers.map((publisher, index): [string, CpuSource] => [publishers.length === 1 ? 'publisher' : `publisher${index + 1}`, { pid: publisher.pid }]);
+  const meter = new CpuMeter(new Map([...target.processes, ...publisherSources]));
   const started = now();
-  const publishing = target.publisher.go();
-  let failure: unknown;
-  publishing.catch((error: unknown) => (failure = error));
+  const publishing = Promise.all(publishers.map((publisher) => publisher.go()));
+  let failure: Error | undefined;
+  publishing.catch((error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))));
   let previous = { at: started, value: base };
   let finishedAt: number | undefined;
   let lastChange = started;
@@ -86,8 +91,8 @@ export async function ingestRun(target: IngestTarget, workload: Workload, points
   const cpu = meter.since();
   const published = await publishing;
   const consumed = (await settled(() => target.progress())) - base;
-  const seconds = (finishedAt - started) / 1_000;
-  const cpuPerPoint = new Map([...cpu].map(([name, us]) => [name, us / prepared.points]));
-  const busy = new Map([...cpu].map(([name, us]) => [name, us / 1e6 / seconds]));
-  return { points: prepared.points, seconds, pointsPerSecond: prepared.points / seconds, consumed, expected, published, cpuPerPoint, busy };
+  const elapsed = (finishedAt - started) / 1_000;
+  const cpuPerPoint = new Map([...cpu].map(([name, us]) => [name, us / totalPoints]));
+  const busy = new Map([...cpu].map(([name, us]) => [name, us / 1e6 / elapsed]));
+  return { points: totalPoints, seconds: elapsed, pointsPerSecond: totalPoints / elapsed, consumed, expected, published, cpuPerPoint, busy };
 }

@@ -50,7 +50,8 @@ export class NodeProcess {
     const config = {
       node: { id: 'bench', dataDir: join(dir, 'data') },
       log: { level: 'warn' },
-      mqtt: { broker, ...(options.jsonTopics !== undefined ? { ingest: { json: { enabled: true, topics: options.jsonTopics, maxPayloadBytes: 262_144 } } } : {}) },
+      // The file is merged onto the defaults: only what the benchmark changes is written.
+      mqtt: { broker, ...(options.jsonTopics !== undefined ? { ingest: { json: { topics: options.jsonTopics } } } : {}) },
       api: { host: '127.0.0.1', port: apiPort },
     };
     // YAML is a superset of JSON.

@@ -38,7 +38,7 @@ export function markdownTable(result: BenchResult): string {
 
 /** The block run-all prints and writes between the benchmark's markers in BENCHMARKS.md. */
 export function renderResult(result: BenchResult): string {
-  return [`${result.setup}`, '', markdownTable(result), '', ...result.notes.map((note) => `- ${note}`)].join('\n');
+  return [result.setup, '', markdownTable(result), '', ...result.notes.map((note) => `- ${note}`)].join('\n');
 }
 
 const marker = (id: string, end: boolean) => `<!-- bench:${id}:${end ? 'end' : 'begin'} -->`;

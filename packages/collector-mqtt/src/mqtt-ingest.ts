@@ -46,7 +46,7 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
   const { pipeline, logger } = deps;
   const now = deps.now ?? Date.now;
   const owned = new ResourceStack();
-  const jsonOptions = { maxPayloadBytes: config.json.maxPayloadBytes };
+  const jsonOptions = { maxPayloadBytes: config.maxPayloadBytes };
   const isJsonTopic = (topic: string) => config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
   let jsonMessages = 0;
   let sparkplugMessages = 0;

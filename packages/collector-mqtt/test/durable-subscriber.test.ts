@@ -22,6 +22,8 @@ interface Received {
   readonly text: string;
   readonly ack: () => void;
   readonly qos: 0 | 1;
+  /** The handler's abort: drops the connection this message came on, if it is still the current one. */
+  readonly abort: (reason: string) => void;
 }
 
 let broker: MosquittoServer;
@@ -207,6 +209,91 @@ describe('durable subscriber on Mosquitto', () => {
     await second.instance.close();
     await expectNothingPending(clientId, topic);
     await publisher.endAsync();
+  });
+
+  it('abort() ends the stall of an unacked message: the connection is dropped without PUBACKs and the broker redelivers', async () => {
+    const topic = uniqueId('abort');
+    const sub = await subscriber({ url: broker.url, receiveMaximum: 3, subscriptions: [{ filter: topic, qos: 1 }], reconnect: { initialMs: 20, maxMs: 100 } });
+    const events = collect(sub.instance);
+    const publisher = await mqttjs(broker.url);
+    await publishNumbered(publisher, topic, 6);
+    await waitFor(() => sub.received.length === 3, '3 deliveries');
+    // Messages 1 and 2 are stored, message 0 is not (its store write failed): the window is stuck.
+    const first = sub.received.splice(0);
+    first[1]?.ack();
+    first[2]?.ack();
+    await sleep(300);
+    expect({ delivered: sub.received.length, acked: sub.instance.counters.acked }).toEqual({ delivered: 0, acked: 0 });
+
+    sub.instance.abort('storing failed: disk full');
+    expect(sub.instance.status).toBe('disconnected');
+    first[0]?.ack(); // too late: that connection is gone
+    await waitFor(() => sub.received.length === 3, 'redelivery of the window');
+    // A failure of the old connection reported late must not drop the new one.
+    first[0]?.abort('storing failed late');
+    sub.ackEverythingFromNowOn();
+    await waitFor(() => sub.instance.counters.acked === 6, 'all 6 acked');
+    expect({
+      texts: sub.received.map((message) => message.text),
+      redelivered: sub.instance.counters.redelivered,
+      reconnects: sub.instance.counters.reconnects,
+      status: sub.instance.status,
+      lost: events.filter((event) => event.type === 'disconnected').map((event) => event.type === 'disconnected' && event.reason),
+      warnings: sub.logger.entries.filter((entry) => entry.level === 'warn').map((entry) => ({ message: entry.message, reason: entry.meta?.['reason'] })),
+    }).toEqual({
+      texts: numbers(6),
+      redelivered: 3,
+      reconnects: 1,
+      status: 'connected',
+      lost: ['aborted: storing failed: disk full'],
+      warnings: [{ message: 'dropped the MQTT connection on request; unacknowledged messages will be redelivered', reason: 'aborted: storing failed: disk full' }],
+    });
+    await sub.instance.close();
+    await expectNothingPending(sub.clientId, topic);
+    await publisher.endAsync();
+  });
+
+  it('pause() hands nothing more over but keeps the connection alive, and close() writes the acks made meanwhile', async () => {
+    const topic = uniqueId('pause');
+    const clientId = uniqueId('pause-client');
+    const proxy = await startProxy(broker.port);
+    const sub = await subscriber({ url: proxy.url, clientId, keepaliveSeconds: 1, receiveMaximum: 10, subscriptions: [{ filter: topic, qos: 1 }] });
+    const events = collect(sub.instance);
+    const publisher = await mqttjs(broker.url);
+    await publishNumbered(publisher, topic, 15);
+    await waitFor(() => sub.received.length === 10, '10 deliveries (Receive Maximum)');
+    // After this first PUBACK Mosquitto sends the other 5 at once (mosquitto#2301): 1 fits, 4 are held.
+    sub.received[0]?.ack();
+    await waitFor(() => sub.instance.counters.messages === 15 && sub.received.length === 11, '11 handed over and 4 held');
+    sub.instance.pause();
+    const pingsBefore = proxy.toBroker.filter((packet) => packet.cmd === 'pingreq').length;
+    // The pipeline drains: acks arrive while paused. They free room, but nothing more is handed over.
+    for (const message of sub.received.slice(1, 6)) message.ack();
+    await waitFor(() => sub.instance.counters.acked === 6, '5 more PUBACKs written while paused');
+    // Keepalive goes on while paused (Mosquitto 2.0.11 drops a silent client only after ~5 s at keepalive 1, so count the PINGREQs).
+    await sleep(2_500);
+    const pingsWhilePaused = proxy.toBroker.filter((packet) => packet.cmd === 'pingreq').length - pingsBefore;
+    expect({ delivered: sub.received.length, status: sub.instance.status, events, pinging: pingsWhilePaused >= 2 }).toEqual({
+      delivered: 11,
+      status: 'connected',
+      events: [],
+      pinging: true,
+    });
+    // The last acks come just before close(): it writes their PUBACKs before DISCONNECT.
+    for (const message of sub.received.slice(6)) message.ack();
+    const closing = Date.now();
+    await sub.instance.close();
+    // Reading was paused with data unread; close() still sees the broker's close at once.
+    expect(Date.now() - closing).toBeLessThan(1_000);
+    // Only what was never handed over comes back; every ack reached the broker on the paused connection.
+    const second = await subscriber({ url: broker.url, clientId, subscriptions: [{ filter: topic, qos: 1 }] }, { autoAck: true });
+    await waitFor(() => second.instance.counters.acked === 4, '4 redeliveries acked');
+    await sleep(200);
+    expect(second.received.map((message) => message.text)).toEqual(numbers(15).slice(11));
+    await second.instance.close();
+    await expectNothingPending(clientId, topic);
+    await publisher.endAsync();
+    await proxy.close();
   });
 
   it('sends PUBACKs in arrival order whatever the order of ack() calls', async () => {
@@ -426,9 +513,9 @@ async function subscriber(
     {
       logger,
       random: () => 1,
-      onMessage(topic, payload, ack, qos) {
+      onMessage(topic, payload, ack, qos, abort) {
         if (topic.endsWith('/sync')) return ack();
-        received.push({ topic, text: payload.toString(), ack, qos });
+        received.push({ topic, text: payload.toString(), ack, qos, abort });
         if (autoAck) ack();
       },
     },

@@ -12,3 +12,5 @@ export { validatePoints } from './validate.ts';
 export { IngestStats } from './ingest-stats.ts';
 export { Pipeline } from './pipeline.ts';
 export type { Processor, PointObserver, Acknowledge, PipelineMetrics, PipelineDeps } from './pipeline.ts';
+export { schemaProblems, formatProblems, formatPath, describeValue } from './schema-problems.ts';
+export type { SchemaProblem } from './schema-problems.ts';

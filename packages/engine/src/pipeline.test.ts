@@ -15,7 +15,7 @@ function recordingStore() {
   const store: PointStore = {
     write(batch) {
       batches.push([...batch]);
-      return new Promise<WriteReceipt>((resolve) => pending.push(() => resolve({ stored: batch.length })));
+      return new Promise<WriteReceipt>((resolve) => pending.push(() => resolve({ stored: batch.length, rejected: [] })));
     },
     latest: async () => new Map(),
     range: async () => [],
@@ -123,5 +123,17 @@ describe('Pipeline', () => {
     const pipeline = new Pipeline(pipelineDefaults, { store, directory: new BrokenDirectory(), logger: createSilentLogger(), now: () => now });
     await pipeline.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2)], rejected: [] });
     expect([pipeline.stats.received, pipeline.stats.rejected['malformed-payload'], pipeline.stats.pending]).toEqual([2, 2, 0]);
+  });
+
+  it('counts points the store refused as rejected and keeps them from observers', async () => {
+    const seen: Point[] = [];
+    const store: PointStore = {
+      ...recordingStore().store,
+      write: async (batch) => ({ stored: batch.length - 1, rejected: [{ tag: 'a/b/flag', ts: now, reason: 'wrong-type', detail: 'tag "a/b/flag": holds boolean values; got number 3' }] }),
+    };
+    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now, observers: [{ observe: (batch) => seen.push(...batch) }] });
+    await pipeline.push({ accepted: [point('a/b/flag', 3), point('a/b/speed', 7)], rejected: [] });
+    const { received, stored, pending } = pipeline.stats;
+    expect({ received, stored, pending, wrongType: pipeline.stats.rejected['wrong-type'], seen }).toEqual({ received: 2, stored: 1, pending: 0, wrongType: 1, seen: [point('a/b/speed', 7)] });
   });
 });

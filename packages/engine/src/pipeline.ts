@@ -3,7 +3,7 @@ import type { PipelineConfig } from './config.ts';
 import { IngestStats } from './ingest-stats.ts';
 import type { Closeable } from './ports/closeable.ts';
 import type { Logger } from './ports/logger.ts';
-import type { PointStore } from './ports/point-store.ts';
+import type { PointStore, WriteReceipt } from './ports/point-store.ts';
 import type { TagDirectory } from './tag-directory.ts';
 import { validatePoints } from './validate.ts';
 
@@ -166,16 +166,26 @@ export class Pipeline implements Closeable {
 
     const started = performance.now();
     const written = batch;
-    const write = written.length > 0 ? deps.store.write(written) : Promise.resolve({ stored: 0 });
+    const write: Promise<WriteReceipt> = written.length > 0 ? deps.store.write(written) : Promise.resolve({ stored: 0, rejected: [] });
     const settled = write.then(
-      () => {
-        stats.stored += written.length;
+      (receipt) => {
+        // The store refuses single points it cannot hold (a tag's kind changed); the rest are durable.
+        let stored = written;
+        if (receipt.rejected.length > 0) {
+          const refused = new Set(receipt.rejected.map((rejection) => `${rejection.ts}\u0000${rejection.tag}`));
+          stored = written.filter((point) => !refused.has(`${point.ts}\u0000${point.tag}`));
+          this.#recordRejections(
+            receipt.rejected.map((rejection) => ({ reason: rejection.reason, input: rejection.tag, detail: rejection.detail, count: 1 })),
+            this.#now(),
+          );
+        }
+        stats.stored += written.length - receipt.rejected.length;
         this.#release(incoming.length);
         for (const acknowledge of acknowledges) acknowledge();
         deps.metrics?.commitSeconds((performance.now() - started) / 1000, written.length);
         for (const observer of deps.observers ?? []) {
           try {
-            observer.observe(written);
+            observer.observe(stored);
           } catch (error) {
             deps.logger.warn('a live observer failed; it missed a batch', { error: error instanceof Error ? error.message : String(error) });
           }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mosquittoPub } from '@shopfloor/testkit';
 import { startTestNode, type NodeFixture } from './node-fixture.ts';
 
 async function put(fixture: NodeFixture, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -56,5 +57,25 @@ describe('the data model through the API', () => {
     const badBody = await put(fixture, '/api/v1/models/c', { name: 'C', attributes: [], measurements: [{ name: 'x', dataType: 'decimal' }] });
     expect([badBody.status, (badBody.body['error'] as { code: string }).code]).toEqual([400, 'SF_BAD_REQUEST']);
     expect((await fixture.api.get('/api/v1/models/c')).status).toBe(404);
+  });
+});
+
+describe('modelled tags and ingest', () => {
+  it('with unknown tags refused, a tag declared by an asset model is ingested at once and keeps its metadata', async () => {
+    const fixture = await startTestNode((config) => ({ ...config, pipeline: { ...config.pipeline, unknownTags: 'refuse' } }));
+    try {
+      await put(fixture, '/api/v1/models/motor', { name: 'Motor', attributes: [], measurements: [{ name: 'speed', dataType: 'float', unit: 'rpm' }] });
+      for (const [path, level] of [['acme', 'enterprise'], ['acme/p1', 'site'], ['acme/p1/a1', 'area'], ['acme/p1/a1/l1', 'line']] as const) await put(fixture, `/api/v1/assets/${path}`, { level, name: path });
+      await put(fixture, '/api/v1/assets/acme/p1/a1/l1/m1', { level: 'asset', name: 'Motor 1', model: 'motor' });
+      await mosquittoPub(fixture.mqttPort, 'acme/p1/a1/l1/m1/speed', '1480');
+      await mosquittoPub(fixture.mqttPort, 'acme/p1/a1/l1/m1/unmodelled', '1');
+      await fixture.api.until<{ points: unknown[] }>('/api/v1/latest?tag=acme/p1/a1/l1/m1/speed', (body) => body.points.length === 1);
+      const ingest = await fixture.api.until<{ rejectedByReason: Record<string, number> }>('/api/v1/ingest', (body) => body.rejectedByReason['unknown-tag'] === 1);
+      expect(ingest.rejectedByReason['unknown-tag']).toBe(1);
+      const tag = await fixture.api.get<{ tags: { path: string; unit?: string; asset?: string }[] }>('/api/v1/tags?filter=acme/p1/a1/l1/m1/%2B');
+      expect(tag.body.tags.map(({ path, unit, asset }) => ({ path, unit, asset }))).toEqual([{ path: 'acme/p1/a1/l1/m1/speed', unit: 'rpm', asset: 'acme/p1/a1/l1/m1' }]);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { PointStore } from '@shopfloor/engine';
-import type { Point } from '@shopfloor/model';
+import type { Point, Quality } from '@shopfloor/model';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseTs, byTs, point, shuffled } from './fixtures.ts';
@@ -32,7 +32,7 @@ export function pointStoreContract(adapter: string, open: () => Promise<PointSto
         point('acme/p1/press/p4/state', baseTs + 2, 'Überdruck ✓ 圧力'),
       ];
       const receipt = await store.write([...numbers, ...booleans, ...strings]);
-      expect(receipt).toEqual({ stored: 8 });
+      expect(receipt).toEqual({ stored: 8, rejected: [] });
       const window = { from: baseTs - 60_000, to: baseTs + 60_000 };
       expect(await store.range('acme/p1/press/p4/oil-temp', window)).toEqual(numbers);
       expect(await store.range('acme/p1/press/p4/running', window)).toEqual(booleans);
@@ -44,12 +44,65 @@ export function pointStoreContract(adapter: string, open: () => Promise<PointSto
       const again = point('acme/p1/press/p4/oil-temp', baseTs + 1_000, 72, 'uncertain');
       await store.write([first]);
       await store.write([first]);
-      expect(await store.write([again])).toEqual({ stored: 1 });
+      expect(await store.write([again])).toEqual({ stored: 1, rejected: [] });
       const window = { from: baseTs, to: baseTs + 2_000 };
       expect(await store.range(first.tag, window)).toEqual([again]);
       const inOneBatch = [point('acme/p1/press/p4/state', baseTs, 'a'), point('acme/p1/press/p4/state', baseTs, 'b', 'bad')];
-      expect(await store.write(inOneBatch)).toEqual({ stored: 1 });
+      expect(await store.write(inOneBatch)).toEqual({ stored: 1, rejected: [] });
       expect(await store.range('acme/p1/press/p4/state', window)).toEqual([inOneBatch[1]]);
+    });
+
+    it('skips a point of another kind than its tag holds, stores the rest of the batch and reports the point', async () => {
+      const temperature = 'acme/p1/press/p4/oil-temp';
+      const state = 'acme/p1/press/p4/state';
+      const running = 'acme/p1/press/p4/running';
+      await store.write([point(temperature, baseTs, 70), point(state, baseTs, 'RUNNING'), point(running, baseTs, true)]);
+      const wrongKinds = [point(temperature, baseTs + 2_000, true), point(state, baseTs + 2_000, 3), point(running, baseTs + 2_000, 'yes')];
+      const innocent = [point(temperature, baseTs + 1_000, 71), point(state, baseTs + 1_000, 'IDLE'), point(running, baseTs + 1_000, false)];
+      const receipt = await store.write([innocent[0], wrongKinds[0], innocent[1], wrongKinds[1], wrongKinds[2], innocent[2]] as Point[]);
+      expect(receipt.stored).toBe(3);
+      expect(receipt.rejected.map(({ tag, ts, reason }) => ({ tag, ts, reason }))).toEqual(
+        wrongKinds.map(({ tag, ts }) => ({ tag, ts, reason: 'wrong-type' })),
+      );
+      for (const rejection of receipt.rejected) expect(rejection.detail).toContain(rejection.tag);
+      const window = { from: baseTs, to: baseTs + 60_000 };
+      expect(await store.range(temperature, window)).toEqual([point(temperature, baseTs, 70), innocent[0]]);
+      expect(await store.range(state, window)).toEqual([point(state, baseTs, 'RUNNING'), innocent[1]]);
+      expect(await store.range(running, window)).toEqual([point(running, baseTs, true), innocent[2]]);
+      expect((await store.latest([temperature])).get(temperature)).toEqual(innocent[0]);
+    });
+
+    it('skips non-finite values, bad timestamps and unknown qualities; a tag with no stored point stays unknown', async () => {
+      const tag = 'acme/p1/press/p4/pressure';
+      const never = 'acme/p1/press/p4/never-stored';
+      const good = point(tag, baseTs + 3, 180);
+      const receipt = await store.write([
+        point(tag, baseTs, Number.NaN),
+        point(tag, baseTs + 1, Number.POSITIVE_INFINITY),
+        point(tag, Number.NaN, 1),
+        point(tag, Number.POSITIVE_INFINITY, 1),
+        { ...point(tag, baseTs + 2, 1), quality: 'fine' as Quality },
+        point(never, baseTs, Number.NEGATIVE_INFINITY),
+        good,
+      ]);
+      expect(receipt.stored).toBe(1);
+      expect(receipt.rejected.map(({ tag: rejectedTag, reason }) => [rejectedTag, reason])).toEqual([
+        [tag, 'not-finite'],
+        [tag, 'not-finite'],
+        [tag, 'bad-timestamp'],
+        [tag, 'bad-timestamp'],
+        [tag, 'bad-quality'],
+        [never, 'not-finite'],
+      ]);
+      for (const rejection of receipt.rejected) expect(rejection.detail).toContain(rejection.tag);
+      expect(await store.range(tag, { from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([good]);
+      expect(await store.tags()).toEqual([tag]);
+      expect(await store.latest([never])).toEqual(new Map());
+      const allBad = await store.write([point(tag, baseTs + 4, Number.NaN)]);
+      expect(allBad).toMatchObject({ stored: 0, rejected: [{ tag, ts: baseTs + 4, reason: 'not-finite' }] });
+      const later = point(never, baseTs + 5, 'the first stored point decides the kind');
+      expect(await store.write([later])).toEqual({ stored: 1, rejected: [] });
+      expect(await store.range(never, { from: 0, to: Number.MAX_SAFE_INTEGER })).toEqual([later]);
     });
 
     it('reads the window half-open, [from, to), and honours the limit', async () => {
@@ -98,7 +151,7 @@ export function pointStoreContract(adapter: string, open: () => Promise<PointSto
       const batch: Point[] = [];
       for (let second = 0; second < 20; second++)
         for (const [index, tag] of tags.entries()) batch.push(point(tag, baseTs + second * 1_000, index * 1_000 + second));
-      expect(await store.write(batch)).toEqual({ stored: 6_000 });
+      expect(await store.write(batch)).toEqual({ stored: 6_000, rejected: [] });
       expect((await store.tags()).sort()).toEqual([...tags].sort());
       const latest = await store.latest(tags);
       expect(latest.size).toBe(300);

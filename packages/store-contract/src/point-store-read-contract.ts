@@ -106,6 +106,6 @@ export function pointStoreReadContract(current: () => PointStore): void {
   it('starts empty', async () => {
     const store = current();
     expect(await store.tags()).toEqual([]);
-    expect(await store.write([])).toEqual({ stored: 0 });
+    expect(await store.write([])).toEqual({ stored: 0, rejected: [] });
   });
 }

@@ -55,7 +55,7 @@ export function registryContract(adapter: string, open: () => Promise<Registry>)
       await registry.close();
     });
     const seedHierarchy = async (): Promise<void> => {
-      for (const node of hierarchy) await registry.upsertAsset(node);
+      for (const node of hierarchy) expect(await registry.upsertAsset(node)).toEqual([]);
     };
 
     it('folds inherited attributes and measurements, the child overriding by name', async () => {
@@ -122,18 +122,66 @@ export function registryContract(adapter: string, open: () => Promise<Registry>)
       const p4 = `${line}/p4`;
       await expect(registry.upsertAsset(asset(p4, 'asset', 'no-such-model'))).rejects.toMatchObject({ name: 'InputError', code: 'SF_MODEL_NOT_FOUND' });
       expect(await registry.listTags()).toEqual([]);
-      await registry.upsertAsset({ ...asset(p4, 'asset', 'servo-press'), attributes: { serial: 'SP-0042', tonnage: 400 } });
+      const created = await registry.upsertAsset({ ...asset(p4, 'asset', 'servo-press'), attributes: { serial: 'SP-0042', tonnage: 400 } });
       const expected: Tag[] = [
         { path: `${p4}/force`, dataType: 'float', unit: 'kN', classification: 'confidential', asset: p4 },
         { path: `${p4}/position`, dataType: 'float', unit: 'mm', classification: 'internal', asset: p4 },
         { path: `${p4}/state`, dataType: 'string', classification: 'internal', asset: p4 },
         { path: `${p4}/temperature`, dataType: 'float', unit: 'K', classification: 'internal', asset: p4 },
       ];
+      expect([...created].sort(byPath)).toEqual(expected);
       expect([...(await registry.listTags(`${p4}/#`))].sort(byPath)).toEqual(expected);
       await expect(registry.upsertAsset({ ...asset(`${line}/p5`, 'asset', 'press'), attributes: { tonnage: 'heavy' } })).rejects.toMatchObject({
         name: 'InputError',
       });
       expect(await registry.getAsset(`${line}/p5`)).toBeUndefined();
+    });
+
+    it('returns the tags of the model measurements as stored when an asset is upserted again, keeping source bindings', async () => {
+      await seedHierarchy();
+      await registry.upsertModel(machine);
+      const p4 = `${line}/p4`;
+      await registry.upsertAsset(asset(p4, 'asset', 'machine'));
+      const bound: Tag = {
+        path: `${p4}/temperature`,
+        dataType: 'float',
+        unit: '°C',
+        classification: 'internal',
+        asset: p4,
+        source: { protocol: 'opc-ua', address: 'ns=2;s=P4.Temperature' },
+      };
+      await registry.upsertTags([bound]);
+      await registry.upsertModel({
+        ...machine,
+        measurements: [{ name: 'state', dataType: 'string', description: 'Machine state' }, ...machine.measurements.slice(1)],
+      });
+      const now = await registry.upsertAsset({ ...asset(p4, 'asset', 'machine'), name: 'Press 4' });
+      const expected: Tag[] = [bound, { path: `${p4}/state`, dataType: 'string', classification: 'internal', description: 'Machine state', asset: p4 }];
+      expect([...now].sort(byPath)).toEqual(expected.sort(byPath));
+      for (const tag of expected) expect(await registry.getTag(tag.path)).toEqual(tag);
+    });
+
+    it('adds only tags whose path is new, never overwriting a modelled tag', async () => {
+      await seedHierarchy();
+      await registry.upsertModel(machine);
+      const p4 = `${line}/p4`;
+      const modelled = await registry.upsertAsset(asset(p4, 'asset', 'machine'));
+      const discovered = (path: string): Tag => ({ path, dataType: 'string', classification: 'public' });
+      const vibration = discovered(`${p4}/vibration`);
+      const added = await registry.addTags([discovered(`${p4}/temperature`), vibration, discovered(`${p4}/state`), { ...vibration, dataType: 'float' }]);
+      expect(added).toEqual([vibration]);
+      expect([...(await registry.listTags(`${p4}/#`))].sort(byPath)).toEqual([...modelled, vibration].sort(byPath));
+      expect(await registry.addTags([{ ...vibration, dataType: 'int' }])).toEqual([]);
+      expect(await registry.getTag(vibration.path)).toEqual(vibration);
+      expect(await registry.addTags([])).toEqual([]);
+      await expect(registry.addTags([discovered(`${p4}/speed`), discovered('acme//bad')])).rejects.toMatchObject({
+        name: 'InputError',
+        code: 'SF_TAG_PATH_INVALID',
+      });
+      expect(await registry.getTag(`${p4}/speed`)).toBeUndefined();
+      const replaced: Tag = { ...vibration, dataType: 'float', unit: 'mm/s' };
+      await registry.upsertTags([replaced]);
+      expect(await registry.getTag(vibration.path)).toEqual(replaced);
     });
 
     it('lists tags by MQTT-style filter', async () => {

@@ -1,61 +1,74 @@
-import { InputError, type Point } from '@shopfloor/model';
+import type { WriteReceipt } from '@shopfloor/engine';
+import { isQuality, maxTimestampMs, type Point } from '@shopfloor/model';
 import { seriesKindOf, type SeriesCatalog, type SeriesEntry } from './series-catalog.ts';
 import type { CommitColumns, SeriesDefinition } from './worker-protocol.ts';
 
+export type PointRejection = WriteReceipt['rejected'][number];
+
 /** One write() call turned into columns, ready to join a group commit. */
 export interface EncodedBatch {
+  /** The accepted points only. */
   readonly columns: CommitColumns;
   /** Indexes of string points (their `values` index into `texts`, shifted when batches are joined). */
   readonly textPoints: readonly number[];
   readonly newSeries: readonly SeriesDefinition[];
-  /** Distinct (tag, ts) in the batch: what the write's receipt reports. */
+  /** Distinct (tag, ts) among the accepted points: what the write's receipt reports. */
   readonly stored: number;
+  /** The points skipped, in batch order. */
+  readonly rejected: readonly PointRejection[];
 }
 
 const qualityCodes: Readonly<Record<string, number>> = { good: 0, uncertain: 1, bad: 2 };
 
 /**
- * Validates and encodes a batch in one pass. A refused batch throws an InputError naming the
- * tag and leaves the catalog untouched; an accepted one adds its new series to the catalog.
+ * Validates and encodes a batch in one pass. A bad point is skipped and reported, never failing
+ * the batch; a new tag gets its series (and kind) from its first accepted point, and a tag whose
+ * points were all rejected leaves no trace in the catalog.
  */
 export function encodeBatch(batch: readonly Point[], catalog: SeriesCatalog, mark: number): EncodedBatch {
   const count = batch.length;
-  const series = new Uint32Array(count);
-  const ts = new Float64Array(count);
-  const values = new Float64Array(count);
-  const quality = new Uint8Array(count);
+  let series = new Uint32Array(count);
+  let ts = new Float64Array(count);
+  let values = new Float64Array(count);
+  let quality = new Uint8Array(count);
   const texts: string[] = [];
   const textPoints: number[] = [];
+  const rejected: PointRejection[] = [];
   const proposed = new Map<string, SeriesEntry>();
   let repeats = false;
+  let accepted = 0;
   for (let index = 0; index < count; index++) {
     const point = batch[index] as Point;
+    const problem = pointProblem(point, index);
+    if (problem !== undefined) {
+      rejected.push(problem);
+      continue;
+    }
     const value = point.value;
     let entry = catalog.get(point.tag) ?? proposed.get(point.tag);
     if (entry === undefined) {
-      if (typeof point.tag !== 'string' || point.tag.length === 0) throw new InputError('SF_TAG_PATH_INVALID', `point ${index} of the batch has no tag path`);
       entry = catalog.propose(point.tag, seriesKindOf(value), proposed.size);
       proposed.set(point.tag, entry);
     }
-    const code = qualityCodes[point.quality];
-    if (code === undefined)
-      throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": quality ${JSON.stringify(point.quality)} is not good, uncertain or bad`);
-    if (!Number.isFinite(point.ts))
-      throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": timestamp ${String(point.ts)} is not a finite number of milliseconds`);
-    series[index] = entry.id;
-    ts[index] = point.ts;
-    quality[index] = code;
-    if (typeof value === 'number' && entry.kind === 'number') {
-      if (!Number.isFinite(value)) throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}": value ${String(value)} is not a finite number`);
-      values[index] = value;
-    } else if (typeof value === 'boolean' && entry.kind === 'boolean') {
-      values[index] = value ? 1 : 0;
-    } else if (typeof value === 'string' && entry.kind === 'string') {
-      values[index] = texts.length;
+    if (entry.kind !== seriesKindOf(value)) {
+      rejected.push({
+        tag: point.tag,
+        ts: point.ts,
+        reason: 'wrong-type',
+        detail: `tag "${point.tag}": holds ${entry.kind} values; got ${typeof value} ${clip(JSON.stringify(value))}`,
+      });
+      continue;
+    }
+    const at = accepted++;
+    series[at] = entry.id;
+    ts[at] = point.ts;
+    quality[at] = qualityCodes[point.quality] as number;
+    if (typeof value === 'string') {
+      values[at] = texts.length;
       texts.push(value);
-      textPoints.push(index);
+      textPoints.push(at);
     } else {
-      throw new InputError('SF_BAD_REQUEST', `tag "${point.tag}" stores ${entry.kind} values; got ${typeof value} ${JSON.stringify(value)}`);
+      values[at] = value === true ? 1 : value === false ? 0 : value;
     }
     if (entry.batchMark !== mark) {
       entry.batchMark = mark;
@@ -66,10 +79,66 @@ export function encodeBatch(batch: readonly Point[], catalog: SeriesCatalog, mar
       repeats = true;
     }
   }
+  if (accepted < count) {
+    series = series.slice(0, accepted);
+    ts = ts.slice(0, accepted);
+    values = values.slice(0, accepted);
+    quality = quality.slice(0, accepted);
+  }
   const newSeries = [...proposed.values()];
   catalog.adopt(newSeries);
-  const stored = repeats ? distinctPoints(series, ts) : count;
-  return { columns: { series, ts, values, quality, texts }, textPoints, newSeries: newSeries.map(({ id, path, kind }) => ({ id, path, kind })), stored };
+  const stored = repeats ? distinctPoints(series, ts) : accepted;
+  return {
+    columns: { series, ts, values, quality, texts },
+    textPoints,
+    newSeries: newSeries.map(({ id, path, kind }) => ({ id, path, kind })),
+    stored,
+    rejected,
+  };
+}
+
+/** What is wrong with a point regardless of its tag's kind, or undefined. */
+function pointProblem(point: Point, index: number): PointRejection | undefined {
+  if (typeof point !== 'object' || point === null)
+    return { tag: '', ts: Number.NaN, reason: 'wrong-type', detail: `point ${index} of the batch is ${describe(point)}, not a point` };
+  const { tag, value } = point;
+  const ts = typeof point.ts === 'number' ? point.ts : Number.NaN;
+  if (typeof tag !== 'string' || tag.length === 0) {
+    // No reason names a bad tag: paths are validated before points reach a store, so this is a caller's bug, reported rather than thrown.
+    return { tag: typeof tag === 'string' ? tag : '', ts, reason: 'wrong-type', detail: `point ${index} of the batch: tag ${describe(tag)} is not a tag path` };
+  }
+  if (!isQuality(point.quality)) {
+    return { tag, ts, reason: 'bad-quality', detail: `tag "${tag}": quality ${describe(point.quality)} is not good, uncertain or bad` };
+  }
+  if (!Number.isFinite(point.ts)) {
+    return { tag, ts, reason: 'bad-timestamp', detail: `tag "${tag}": timestamp ${describe(point.ts)} is not a finite number of milliseconds` };
+  }
+  if (Math.abs(ts) > maxTimestampMs) {
+    return { tag, ts, reason: 'bad-timestamp', detail: `tag "${tag}": timestamp ${ts} is outside the range of a date (±${maxTimestampMs} ms)` };
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { tag, ts, reason: 'not-finite', detail: `tag "${tag}": value ${String(value)} is not a finite number` };
+  } else if (typeof value !== 'boolean' && typeof value !== 'string') {
+    return { tag, ts, reason: 'wrong-type', detail: `tag "${tag}": value ${describe(value)} is not a number, boolean or string` };
+  }
+  return undefined;
+}
+
+/** A value of unknown type for a message, never throwing. */
+function describe(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
+  if (typeof value === 'string') return clip(JSON.stringify(value));
+  try {
+    const json = JSON.stringify(value) as string | undefined;
+    return json === undefined ? typeof value : `${typeof value} ${clip(json)}`;
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Long values are cut in messages. */
+function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 79)}…`;
 }
 
 /** Joins the batches of one group commit into one set of columns. */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BugError } from '@shopfloor/model';
 import type { CommitColumns, SeriesDefinition, SeriesKind } from './worker-protocol.ts';
 
 const schema = `
@@ -20,6 +21,7 @@ export type JournalRow = [seriesId: number, ts: number, value: number | null, qu
 export class ChunkDatabase {
   readonly db: Database.Database;
   readonly #insertSeries: Database.Statement<[number, string, SeriesKind]>;
+  readonly #seriesById: Database.Statement<[number], SeriesDefinition>;
   readonly #journalOne: Database.Statement;
   readonly #journalMany: Database.Statement;
   readonly #loadChunk: Database.Statement<[number, number], Buffer>;
@@ -33,7 +35,8 @@ export class ChunkDatabase {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('cache_size = -65536');
     this.db.exec(schema);
-    this.#insertSeries = this.db.prepare('INSERT INTO series (id, path, kind) VALUES (?, ?, ?)');
+    this.#insertSeries = this.db.prepare('INSERT OR IGNORE INTO series (id, path, kind) VALUES (?, ?, ?)');
+    this.#seriesById = this.db.prepare<[number], SeriesDefinition>('SELECT id, path, kind FROM series WHERE id = ?');
     this.#journalOne = this.db.prepare('INSERT INTO journal VALUES (?, ?, ?, ?, ?)');
     this.#journalMany = this.db.prepare(`INSERT INTO journal VALUES ${Array<string>(journalRowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`);
     this.#loadChunk = this.db.prepare<[number, number], Buffer>('SELECT data FROM chunks WHERE series_id = ? AND chunk_start = ?').pluck();
@@ -58,8 +61,17 @@ export class ChunkDatabase {
     return this.db.prepare<[], SeriesDefinition>('SELECT id, path, kind FROM series ORDER BY id').all();
   }
 
+  /**
+   * Inserts a series unless it is already stored: the main thread sends a definition again after
+   * a commit it saw fail, which may have committed. A stored row must be the same series.
+   */
   insertSeries(series: SeriesDefinition): void {
-    this.#insertSeries.run(series.id, series.path, series.kind);
+    if (this.#insertSeries.run(series.id, series.path, series.kind).changes > 0) return;
+    const stored = this.#seriesById.get(series.id);
+    if (stored === undefined || stored.path !== series.path || stored.kind !== series.kind) {
+      const clash = stored === undefined ? `the path is stored under another id` : `the id is stored as "${stored.path}" (${stored.kind})`;
+      throw new BugError(`series ${series.id} "${series.path}" (${series.kind}) clashes with the file: ${clash}`);
+    }
   }
 
   /** Appends one journal row per point; a string point (`holdsText`) keeps its text instead of a value. */

@@ -1,8 +1,9 @@
 import type { LogMeta } from '@shopfloor/engine';
+import { BugError } from '@shopfloor/model';
 import { ChunkDatabase } from './chunk-database.ts';
 import { decodeChunk, encodeChunk } from './chunk-codec.ts';
 import { SeriesBuffers } from './series-buffers.ts';
-import type { CommitColumns, SeriesDefinition, WriterOptions } from './worker-protocol.ts';
+import type { CommitColumns, CommitOutcome, SeriesDefinition, WriterOptions } from './worker-protocol.ts';
 
 export type WorkerLog = (level: 'error' | 'warn' | 'info' | 'debug', message: string, meta?: LogMeta) => void;
 
@@ -13,6 +14,10 @@ export const checkpointAfterPoints = 2_000_000;
  * The write side inside the worker. A commit appends the points to the journal in one
  * transaction, then puts them into the chunk buffers. A checkpoint writes dirty buffers as chunk
  * rows and empties the journal in one transaction. Opening replays the journal (crash recovery).
+ *
+ * When putting committed points into the buffers fails, the buffers no longer match the journal:
+ * they are marked stale, checkpoints (which empty the journal) wait until the buffers have been
+ * rebuilt from the chunk rows and the journal, and the commit still succeeds.
  */
 export class PointWriter {
   readonly database: ChunkDatabase;
@@ -21,6 +26,10 @@ export class PointWriter {
   readonly #log: WorkerLog;
   #lastCheckpoint = performance.now();
   #journaled = 0;
+  /** The buffers miss journaled points: no checkpoint before a rebuild. */
+  #stale = false;
+  /** The last checkpoint (or rebuild) failed: retry only after checkpointMs, however long the journal. */
+  #backingOff = false;
 
   constructor(options: WriterOptions, log: WorkerLog) {
     this.#checkpointMs = options.checkpointMs;
@@ -34,7 +43,11 @@ export class PointWriter {
         const blob = this.database.loadChunk(seriesId, chunkStart);
         return blob === undefined ? undefined : decodeChunk(blob);
       });
-      this.#recover();
+      const replayed = this.#load();
+      if (replayed > 0) {
+        log('info', 'replayed the point journal after an unclean stop', { points: replayed });
+        this.checkpoint();
+      }
     } catch (error) {
       this.database.close();
       throw error;
@@ -45,35 +58,66 @@ export class PointWriter {
     return this.database.allSeries();
   }
 
-  /** Makes the points durable (one transaction) and then visible to reads. */
-  commit(columns: CommitColumns, newSeries: readonly SeriesDefinition[]): void {
-    for (const definition of newSeries) this.buffers.define(definition);
+  /**
+   * Makes the points durable (one transaction; a failure throws and leaves nothing behind), then
+   * visible to reads. Returns normally once the transaction committed: a failure to apply the
+   * points to the buffers is logged and returned, and the buffers are rebuilt before the next
+   * checkpoint. Checkpoints are not run here (see `checkpointIfDue`), so they never delay the reply.
+   */
+  commit(columns: CommitColumns, newSeries: readonly SeriesDefinition[]): CommitOutcome {
+    const defined: number[] = [];
+    for (const definition of newSeries) {
+      const known = this.buffers.definition(definition.id);
+      if (known === undefined) {
+        this.buffers.define(definition);
+        defined.push(definition.id);
+      } else if (known.path !== definition.path || known.kind !== definition.kind) {
+        for (const id of defined) this.buffers.forget(id);
+        throw new BugError(`series ${definition.id} "${definition.path}" is already defined as "${known.path}" (${known.kind})`);
+      }
+    }
     try {
       this.database.db.transaction(() => {
         for (const definition of newSeries) this.database.insertSeries(definition);
         this.database.appendJournal(columns, (seriesId) => this.buffers.holdsText(seriesId));
       })();
     } catch (error) {
-      for (const definition of newSeries) this.buffers.forget(definition.id);
+      for (const id of defined) this.buffers.forget(id);
       throw error;
     }
-    this.#apply(columns);
     this.#journaled += columns.series.length;
-    this.checkpointIfDue();
+    try {
+      this.#apply(columns);
+      return { applyError: undefined };
+    } catch (error) {
+      this.#stale = true;
+      const message = messageOf(error);
+      this.#log('error', 'points were committed but could not be made readable; the read buffers are rebuilt from the journal before the next checkpoint', {
+        points: columns.series.length,
+        error: message,
+      });
+      return { applyError: message };
+    }
   }
 
-  /** Checkpoints when checkpointMs have passed or the journal is long; a failure is logged (the points stay in the journal). */
+  /**
+   * Checkpoints when checkpointMs have passed or the journal is long (after a failure: only when
+   * checkpointMs have passed). Never throws: a failure is logged and the points stay in the journal.
+   */
   checkpointIfDue(): void {
-    if (performance.now() - this.#lastCheckpoint < this.#checkpointMs && this.#journaled < checkpointAfterPoints) return;
+    if (performance.now() - this.#lastCheckpoint < this.#checkpointMs && (this.#backingOff || this.#journaled < checkpointAfterPoints)) return;
     try {
       this.checkpoint();
     } catch (error) {
-      this.#log('error', 'checkpoint failed; the points stay in the journal', { error: error instanceof Error ? error.message : String(error) });
+      this.#backingOff = true;
+      this.#lastCheckpoint = performance.now();
+      this.#log('error', 'checkpoint failed; the points stay in the journal', { error: messageOf(error) });
     }
   }
 
-  /** Writes every dirty buffer to its chunk row and empties the journal, in one transaction. */
+  /** Writes every dirty buffer to its chunk row and empties the journal, in one transaction (stale buffers are rebuilt first). */
   checkpoint(): void {
+    if (this.#stale) this.#rebuild();
     const started = performance.now();
     const dirty = [...this.buffers.dirtyBuffers()];
     this.database.db.transaction(() => {
@@ -83,6 +127,7 @@ export class PointWriter {
     for (const [, buffer] of dirty) buffer.dirty = false;
     const dropped = this.buffers.dropClosed();
     this.#lastCheckpoint = performance.now();
+    this.#backingOff = false;
     if (dirty.length > 0 || this.#journaled > 0) {
       this.#log('debug', 'checkpoint', {
         chunks: dirty.length,
@@ -94,9 +139,19 @@ export class PointWriter {
     this.#journaled = 0;
   }
 
+  /** Checkpoints and closes; with stale buffers that cannot be rebuilt the points stay in the journal for the next open. */
   close(): void {
     try {
-      if (this.database.db.open) this.checkpoint();
+      if (!this.database.db.open) return;
+      if (this.#stale) {
+        try {
+          this.#rebuild();
+        } catch (error) {
+          this.#log('error', 'closing without a checkpoint; the points stay in the journal', { error: messageOf(error) });
+          return;
+        }
+      }
+      this.checkpoint();
     } finally {
       this.database.close();
     }
@@ -113,10 +168,23 @@ export class PointWriter {
     }
   }
 
-  /** Rebuilds series, latest points and buffers: the last chunk row of each series, then the journal. */
-  #recover(): void {
-    for (const definition of this.database.allSeries()) {
-      this.buffers.define(definition);
+  /** Rebuilds the buffers from the file after a failed apply; throws (leaving them stale) when that fails too. */
+  #rebuild(): void {
+    const replayed = this.#load();
+    this.#stale = false;
+    this.#log('info', 'rebuilt the read buffers from the chunk rows and the journal', { points: replayed });
+  }
+
+  /**
+   * (Re)builds series, latest points and buffers from the file: the last chunk row of each series,
+   * then the journal. Returns the number of journal points replayed.
+   */
+  #load(): number {
+    // Every series is defined before anything that can fail: commits rely on the definitions even while the buffers are stale.
+    const all = this.database.allSeries();
+    this.buffers.clear();
+    for (const definition of all) this.buffers.define(definition);
+    for (const definition of all) {
       const blob = this.database.lastChunk(definition.id);
       if (blob === undefined) continue;
       const chunk = decodeChunk(blob);
@@ -130,10 +198,11 @@ export class PointWriter {
       this.buffers.put(seriesId, ts, value ?? 0, quality, text ?? undefined);
       replayed++;
     }
-    if (replayed > 0) {
-      this.#log('info', 'replayed the point journal after an unclean stop', { points: replayed });
-      this.#journaled = replayed;
-      this.checkpoint();
-    }
+    this.#journaled = replayed;
+    return replayed;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

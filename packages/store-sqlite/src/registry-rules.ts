@@ -1,6 +1,16 @@
-import { classifications, dataTypes, hierarchyLevels, InputError, tagPathProblem, type Asset, type AssetModel, type Tag } from '@shopfloor/model';
+import {
+  classifications,
+  dataTypes,
+  hierarchyLevels,
+  InputError,
+  tagPathLimits,
+  tagPathProblem,
+  tagSegmentPattern,
+  type Asset,
+  type AssetModel,
+  type Tag,
+} from '@shopfloor/model';
 
-const segmentPattern = /^[A-Za-z0-9_\-.:]{1,64}$/;
 const levelOrder = hierarchyLevels.join(' > ');
 
 export function checkTag(tag: Tag, assetExists: (path: string) => boolean): void {
@@ -20,14 +30,14 @@ export function checkTag(tag: Tag, assetExists: (path: string) => boolean): void
 
 /** `parentOf(id)` is the stored model's `extends`, `null` when it has none, `undefined` when there is no such model. */
 export function checkModel(model: AssetModel, parentOf: (id: string) => string | null | undefined): void {
-  if (typeof model.id !== 'string' || !segmentPattern.test(model.id)) {
+  if (typeof model.id !== 'string' || !tagSegmentPattern.test(model.id)) {
     throw new InputError('SF_MODEL_INVALID', `asset model id ${JSON.stringify(model.id)} must be 1–64 letters, digits, "_", "-", "." or ":"`);
   }
   if (typeof model.name !== 'string' || model.name.length === 0) throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": name is empty`);
   checkDefinitions(model, 'attributes', model.attributes);
   checkDefinitions(model, 'measurements', model.measurements);
   for (const measurement of model.measurements) {
-    if (!segmentPattern.test(measurement.name)) {
+    if (!tagSegmentPattern.test(measurement.name)) {
       throw new InputError('SF_MODEL_INVALID', `asset model "${model.id}": measurement name "${measurement.name}" must be a valid tag path segment`);
     }
     if (measurement.classification !== undefined && !(classifications as readonly string[]).includes(measurement.classification)) {
@@ -86,7 +96,7 @@ export function parentPathOf(path: string): string | undefined {
 /** Checks an asset against the ISA-95 hierarchy and its model; returns the resolved model, if any. */
 export function checkAsset(asset: Asset, lookups: AssetLookups): AssetModel | undefined {
   const segments = typeof asset.path === 'string' ? asset.path.split('/') : [];
-  if (segments.length === 0 || segments.length > 12 || !segments.every((segment) => segmentPattern.test(segment))) {
+  if (segments.length === 0 || segments.length > tagPathLimits.maxSegments || !segments.every((segment) => tagSegmentPattern.test(segment))) {
     throw new InputError('SF_ASSET_INVALID', `asset path ${JSON.stringify(asset.path)} must be 1–12 segments of letters, digits, "_", "-", "." or ":"`);
   }
   const level = hierarchyLevels.indexOf(asset.level);

@@ -31,12 +31,20 @@ export class SeriesBuffers {
     this.#loadChunk = loadChunk;
   }
 
+  /** Adds a series with no points. Only for a series not defined yet: defining it again would drop its buffers. */
   define(definition: SeriesDefinition): void {
+    if (this.#states[definition.id] !== undefined) throw new BugError(`series ${definition.id} is already defined`);
     this.#states[definition.id] = { definition, buffers: new Map(), current: undefined, latest: undefined };
   }
 
+  /** Removes a series and whatever it holds (for a series whose defining commit failed). */
   forget(seriesId: number): void {
     this.#states[seriesId] = undefined;
+  }
+
+  /** Forgets every series, before rebuilding from the file. */
+  clear(): void {
+    this.#states.length = 0;
   }
 
   definition(seriesId: number): SeriesDefinition | undefined {

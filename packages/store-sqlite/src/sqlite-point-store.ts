@@ -7,7 +7,7 @@ import { sqlitePointStoreConfigSchema, type SqlitePointStoreConfig } from './con
 import { latestFromReply, pointsFromColumns } from './read-replies.ts';
 import { bucketableEntry, checkBuckets, checkLimit, checkWindow, checkWindowMs } from './read-arguments.ts';
 import { SeriesCatalog } from './series-catalog.ts';
-import type { LatestReply, ReadColumns, SeriesDefinition, WriterRequest } from './worker-protocol.ts';
+import type { CommitOutcome, LatestReply, ReadColumns, SeriesDefinition, WriterRequest } from './worker-protocol.ts';
 import { WriterClient } from './writer-client.ts';
 
 export interface SqlitePointStoreDeps {
@@ -31,7 +31,7 @@ export class SqlitePointStore implements PointStore {
   #queue: PendingWrite[] = [];
   #inFlight = false;
   #batchMark = 0;
-  /** Definitions of new series whose commit failed: they ride with the next group. */
+  /** Definitions of new series whose commit failed: they ride with the next group (the worker inserts a known series as a no-op). */
   #carriedSeries: SeriesDefinition[] = [];
   #idleWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
@@ -44,13 +44,14 @@ export class SqlitePointStore implements PointStore {
 
   write(batch: readonly Point[]): Promise<WriteReceipt> {
     if (this.#closing !== undefined) return Promise.reject(new UnavailableError('SF_STORE_UNAVAILABLE', 'point store is closed'));
-    if (batch.length === 0) return Promise.resolve({ stored: 0 });
+    if (batch.length === 0) return Promise.resolve({ stored: 0, rejected: [] });
     let encoded: EncodedBatch;
     try {
       encoded = encodeBatch(batch, this.#catalog, ++this.#batchMark);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    if (encoded.columns.series.length === 0) return Promise.resolve({ stored: 0, rejected: encoded.rejected });
     return new Promise((resolve, reject) => {
       this.#queue.push({ batch: encoded, resolve, reject });
       this.#sendNextGroup();
@@ -150,13 +151,14 @@ export class SqlitePointStore implements PointStore {
     const columns = joinBatches(group.map((write) => write.batch));
     this.#inFlight = true;
     this.#client
-      .request<undefined>(
+      .request<CommitOutcome>(
         (id) => ({ type: 'commit', id, columns, newSeries }),
         [columns.series.buffer, columns.ts.buffer, columns.values.buffer, columns.quality.buffer],
       )
       .then(
+        // Committed means durable: the writes resolve even when the worker reports an apply error (it logs it and rebuilds its buffers).
         () => {
-          for (const write of group) write.resolve({ stored: write.batch.stored });
+          for (const write of group) write.resolve({ stored: write.batch.stored, rejected: write.batch.rejected });
         },
         (error: unknown) => {
           this.#carriedSeries.push(...newSeries);
@@ -177,6 +179,8 @@ export class SqlitePointStore implements PointStore {
 
 /** Opens (or creates) the store; resolves once the worker has opened the file and replayed its journal. */
 export async function createSqlitePointStore(config: SqlitePointStoreConfig, deps: SqlitePointStoreDeps): Promise<SqlitePointStore> {
+  // Once per open, on four keys: cheap. The runtime validates its composed config, but benchmarks and tests call this
+  // directly, and a bad chunkSeconds would be recorded in a new file for good.
   const problem = Value.Errors(sqlitePointStoreConfigSchema, config)[0];
   if (problem !== undefined) {
     const what = problem.keyword === 'boolean' ? 'is not a known key' : problem.message;

@@ -63,6 +63,23 @@ export class SqliteRegistry implements Registry {
     })();
   }
 
+  async addTags(tags: readonly Tag[]): Promise<Tag[]> {
+    const db = this.#open();
+    const assetExists = (path: string): boolean => this.#asset(path) !== undefined;
+    const insert = db.prepare(
+      'INSERT INTO tags (path, data_type, unit, classification, description, source_protocol, source_address, asset) VALUES (@path, @data_type, @unit, @classification, @description, @source_protocol, @source_address, @asset) ON CONFLICT (path) DO NOTHING',
+    );
+    return db.transaction(() => {
+      for (const tag of tags) checkTag(tag, assetExists);
+      const inserted: Tag[] = [];
+      for (const tag of tags) {
+        const row = tagToRow(tag);
+        if (insert.run(row).changes > 0) inserted.push(tagFromRow(row));
+      }
+      return inserted;
+    })();
+  }
+
   async listModels(): Promise<AssetModel[]> {
     return this.#open().prepare<[], ModelRow>('SELECT * FROM asset_models ORDER BY id').all().map(modelFromRow);
   }
@@ -101,9 +118,9 @@ export class SqliteRegistry implements Registry {
     return this.#asset(path);
   }
 
-  async upsertAsset(asset: Asset): Promise<void> {
+  async upsertAsset(asset: Asset): Promise<Tag[]> {
     const db = this.#open();
-    db.transaction(() => {
+    return db.transaction((): Tag[] => {
       const model = checkAsset(asset, {
         asset: (path) => this.#asset(path),
         children: (path) =>
@@ -118,7 +135,7 @@ export class SqliteRegistry implements Registry {
       db.prepare('INSERT OR REPLACE INTO assets (path, level, name, model, attributes) VALUES (@path, @level, @name, @model, @attributes)').run(
         assetToRow(asset),
       );
-      if (model === undefined) return;
+      if (model === undefined) return [];
       const tags: Tag[] = model.measurements.map((measurement) => ({
         path: `${asset.path}/${measurement.name}`,
         dataType: measurement.dataType,
@@ -144,6 +161,8 @@ export class SqliteRegistry implements Registry {
           asset: row.asset,
         });
       }
+      const stored = db.prepare<[string], TagRow>('SELECT * FROM tags WHERE path = ?');
+      return tags.map((tag) => tagFromRow(stored.get(tag.path) as TagRow));
     })();
   }
 

@@ -32,6 +32,14 @@ export interface CommitColumns {
   readonly texts: readonly string[];
 }
 
+/**
+ * The reply to a commit: the points are durable. `applyError` says that putting them into the read
+ * buffers failed (they are readable again once the worker has rebuilt its buffers from the file).
+ */
+export interface CommitOutcome {
+  readonly applyError: string | undefined;
+}
+
 /** Points read back, ascending by time. `texts` is present (one per point) for string series. */
 export interface ReadColumns {
   readonly ts: Float64Array<ArrayBuffer>;

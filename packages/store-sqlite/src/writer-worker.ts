@@ -44,8 +44,7 @@ if (writer !== undefined) {
   const handle = (request: WriterRequest): [unknown, ArrayBuffer[]] => {
     switch (request.type) {
       case 'commit':
-        writer.commit(request.columns, request.newSeries);
-        return [undefined, []];
+        return [writer.commit(request.columns, request.newSeries), []];
       case 'range': {
         const columns = reader.range(request.series, request.from, request.to, request.limit);
         return [columns, [columns.ts.buffer, columns.values.buffer, columns.quality.buffer]];
@@ -81,6 +80,8 @@ if (writer !== undefined) {
     } catch (error) {
       post({ type: 'reply', id: request.id, ok: false, message: messageOf(error) });
     }
+    // After the reply: a due checkpoint must not add its chunk writes to this commit's ack latency.
+    if (request.type === 'commit') writer.checkpointIfDue();
   });
   post({ type: 'ready', series: writer.series() });
 }

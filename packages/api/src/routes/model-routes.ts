@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { InputError, NotFoundError, tagFilterProblem, tagPathProblem, type Asset, type AssetModel } from '@shopfloor/model';
+import { InputError, NotFoundError, tagFilterProblem, tagPathProblem, type Asset, type AssetModel, type Tag } from '@shopfloor/model';
 import type { Registry } from '@shopfloor/engine';
 
 const attributeValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
@@ -28,7 +28,7 @@ const assetBody = Type.Object(
 );
 
 /** Browse and edit the data model: hierarchy (assets), asset models and tags. */
-export function registerModelRoutes(app: FastifyInstance, registry: Registry): void {
+export function registerModelRoutes(app: FastifyInstance, registry: Registry, onTagsDeclared: (tags: Tag[]) => void): void {
   app.get('/api/v1/models', async () => ({ models: await registry.listModels() }));
 
   app.get<{ Params: { id: string }; Querystring: { resolved?: boolean } }>(
@@ -67,7 +67,7 @@ export function registerModelRoutes(app: FastifyInstance, registry: Registry): v
       const path = request.params['*'];
       const problem = tagPathProblem(path.includes('/') ? path : `${path}/x`);
       if (problem !== undefined) throw new InputError('SF_ASSET_INVALID', `asset path "${path}" ${problem}`);
-      await registry.upsertAsset({ ...request.body, path, attributes: request.body.attributes ?? {} });
+      onTagsDeclared(await registry.upsertAsset({ ...request.body, path, attributes: request.body.attributes ?? {} }));
       return registry.getAsset(path);
     },
   );

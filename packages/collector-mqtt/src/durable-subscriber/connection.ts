@@ -20,8 +20,9 @@ export interface ConnectionHandlers {
 
 /**
  * One TCP connection to the broker speaking MQTT 5 through mqtt-packet: decodes incoming bytes into
- * packets, writes packets, and runs the keepalive (PINGREQ every period; the connection counts as
- * dead when a whole period passes after a PINGREQ with no byte received while we were reading).
+ * packets, writes packets, and runs the keepalive (PINGREQ every period, also while reading is
+ * paused, so the broker keeps the connection; the connection counts as dead when a whole period
+ * passes after a PINGREQ with no byte received while we were reading).
  */
 export class MqttConnection {
   readonly #socket: Socket;
@@ -69,9 +70,11 @@ export class MqttConnection {
     if (this.#socket.writable) this.#socket.write(generate(packet, packetOptions));
   }
 
-  /** Writes bytes that are already encoded packets. */
-  write(bytes: Buffer): void {
-    if (this.#socket.writable) this.#socket.write(bytes);
+  /** Writes bytes that are already encoded packets; false when the socket is gone and nothing was written. */
+  write(bytes: Buffer): boolean {
+    if (!this.#socket.writable) return false;
+    this.#socket.write(bytes);
+    return true;
   }
 
   startKeepalive(seconds: number): void {
@@ -96,10 +99,17 @@ export class MqttConnection {
     this.#pingOutstanding = false;
   }
 
-  /** Half-closes after what was written and resolves once the socket has closed (forced after `timeoutMs`). */
+  /**
+   * Half-closes after what was written and resolves once the socket has closed (forced after
+   * `timeoutMs`). Reading resumes (packets are dropped from now on) so that the broker's close is seen
+   * and nothing unread is left: closing a socket with unread data sends a reset, which can discard
+   * what we wrote last (PUBACKs, DISCONNECT).
+   */
   end(timeoutMs: number): Promise<void> {
     this.#destroyedReason ??= 'closed by us';
     this.#stopKeepalive();
+    this.#readingPaused = false;
+    this.#socket.resume();
     this.#socket.end();
     const timer = setTimeout(() => this.#socket.destroy(), timeoutMs);
     return this.closed.finally(() => clearTimeout(timer));

@@ -20,8 +20,9 @@ import { describeReason } from './reason-codes.ts';
 import { subackProblems, subscribePacket } from './subscribe.ts';
 
 /**
- * connecting ─CONNACK ok─▶ connected ─lost─▶ backoff ─timer─▶ connecting; CONNACK refused, connect
- * timeout or socket error while connecting ─▶ backoff; close() from any state ─▶ closed.
+ * connecting ─CONNACK ok─▶ connected ─lost or abort()─▶ backoff ─timer─▶ connecting; CONNACK refused,
+ * connect timeout or socket error while connecting ─▶ backoff; close() from any state ─▶ closed.
+ * pause() is not a state: it holds every message back, in whatever state, until close().
  */
 type State =
   | { readonly kind: 'connecting'; readonly connection: MqttConnection; readonly timer: NodeJS.Timeout }
@@ -83,6 +84,9 @@ class MqttDurableSubscriber implements DurableSubscriber {
       counters: this.counters,
       onReleasable: () => this.#scheduleFlush(),
       onHolding: () => this.#connection()?.pauseReading(),
+      onAbort: (generation, reason) => {
+        if (generation === this.#inbound.window.generation) this.abort(reason);
+      },
     });
     this.#backoff = new Backoff(options.reconnect, deps.random);
     this.#state = this.#connect();
@@ -99,6 +103,26 @@ class MqttDurableSubscriber implements DurableSubscriber {
   publish(topic: string, payload: string | Buffer, qos: 0 | 1): Promise<void> {
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
     return this.#outgoing.publish(topic, bytes, qos, () => this.#unavailable(`not connected (status ${this.status})`));
+  }
+
+  abort(reason: string): void {
+    const state = this.#state;
+    if (state.kind !== 'connected') {
+      this.#logger.debug('abort requested with no connection to drop', { reason, status: this.status });
+      return;
+    }
+    const closed: ConnectionClosed = { reason: `aborted: ${reason}`, error: undefined };
+    state.connection.destroy(closed.reason);
+    // The transition happens now, not when the socket reports its close: from here on nothing of this
+    // connection is handed over, acked or PUBACKed.
+    this.#lost(state, closed, true);
+  }
+
+  pause(): void {
+    if (this.#inbound.paused || this.#state.kind === 'closed') return;
+    this.#inbound.pause();
+    this.#connection()?.pauseReading();
+    this.#logger.info('paused: no more messages are handed over; acks are still written', { held: this.#inbound.held });
   }
 
   close(): Promise<void> {
@@ -194,19 +218,26 @@ class MqttDurableSubscriber implements DurableSubscriber {
   #onClose(connection: MqttConnection, closed: ConnectionClosed): void {
     const state = this.#state;
     if (state.kind === 'closed' || state.kind === 'backoff' || state.connection !== connection) return;
+    this.#lost(state, closed, false);
+  }
+
+  /** The connection of `state` is gone (or being dropped): forget it and schedule the next attempt. */
+  #lost(state: Extract<State, { kind: 'connecting' | 'connected' }>, closed: ConnectionClosed, aborted: boolean): void {
     const wasConnected = state.kind === 'connected';
     if (state.kind === 'connecting') clearTimeout(state.timer);
     if (state.kind === 'connected' && Date.now() - state.since >= this.#options.reconnect.maxMs) this.#backoff.reset();
     this.#forgetConnection(this.#unavailable(`the connection was lost before the broker acknowledged: ${closed.reason}`));
     const retryInMs = this.#backoff.next();
     this.#state = { kind: 'backoff', timer: setTimeout(() => (this.#state = this.#connect()), retryInMs) };
-    this.#logClose(wasConnected, closed, retryInMs);
+    this.#logClose(wasConnected, closed, retryInMs, aborted);
     this.#emit({ type: 'disconnected', reason: closed.reason, retryInMs, ...(closed.error === undefined ? {} : { error: closed.error }) });
   }
 
-  #logClose(wasConnected: boolean, closed: ConnectionClosed, retryInMs: number): void {
+  #logClose(wasConnected: boolean, closed: ConnectionClosed, retryInMs: number, aborted: boolean): void {
     const meta = { reason: closed.reason, retryInMs };
-    if (wasConnected) {
+    if (aborted) {
+      this.#logger.warn('dropped the MQTT connection on request; unacknowledged messages will be redelivered', meta);
+    } else if (wasConnected) {
       this.#logger.warn('lost the MQTT connection; unacknowledged messages will be redelivered', meta);
     } else if (closed.reason === this.#lastFailure) {
       this.#logger.debug('still cannot connect to the MQTT broker', { ...meta, attempt: this.#attempt });
@@ -234,7 +265,7 @@ class MqttDurableSubscriber implements DurableSubscriber {
     });
   }
 
-  /** Acks made room: hand over messages held back by our own Receive Maximum guard. */
+  /** Acks made room: hand over messages held back by our own Receive Maximum guard (none while paused). */
   #deliverHeld(): void {
     const connection = this.#connection();
     if (connection === undefined || this.#inbound.held === 0) return;
@@ -254,15 +285,14 @@ class MqttDurableSubscriber implements DurableSubscriber {
     const packetIds = this.#inbound.window.takeReleased();
     const state = this.#state;
     if (packetIds.length === 0 || state.kind !== 'connected') return;
-    state.connection.write(encodePubacks(packetIds));
-    this.counters.acked += packetIds.length;
+    if (state.connection.write(encodePubacks(packetIds))) this.counters.acked += packetIds.length;
   }
 
   async #shutdown(): Promise<void> {
     const state = this.#state;
     let socketClosed: Promise<void> = Promise.resolve();
     if (state.kind === 'connected') {
-      this.#writePubacks();
+      this.#writePubacks(); // everything acked up to this call, even if its flush was not due yet
       state.connection.send({ cmd: 'disconnect', reasonCode: 0 });
       socketClosed = state.connection.end(disconnectTimeoutMs);
     } else if (state.kind !== 'closed') {

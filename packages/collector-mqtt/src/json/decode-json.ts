@@ -15,15 +15,29 @@ export interface JsonDecodeOptions {
   readonly maxPayloadBytes: number;
 }
 
+const textDecoder = new TextDecoder();
+
+/** Topics already found to be valid tag paths: the check splits and matches every segment, so it is done once per topic. */
+const validTopics = new Set<string>();
+const validTopicsLimit = 200_000;
+
+function rememberValidTopic(topic: string): void {
+  if (validTopics.size >= validTopicsLimit) validTopics.clear();
+  validTopics.add(topic);
+}
+
 export function decodeJsonPayload(topic: string, payload: Uint8Array, receivedAt: number, options: JsonDecodeOptions): Decoded {
   if (payload.length > options.maxPayloadBytes) {
     return whole('oversize-payload', topic, `payload of ${payload.length} bytes is larger than the limit of ${options.maxPayloadBytes} bytes`);
   }
-  const topicProblem = tagPathProblem(topic);
-  if (topicProblem !== undefined) return whole('bad-topic', topic, `topic "${topic}" is not a tag path: it ${topicProblem}`);
+  if (!validTopics.has(topic)) {
+    const topicProblem = tagPathProblem(topic);
+    if (topicProblem !== undefined) return whole('bad-topic', topic, `topic "${topic}" is not a tag path: it ${topicProblem}`);
+    rememberValidTopic(topic);
+  }
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8'));
+    body = JSON.parse(textDecoder.decode(payload));
   } catch (error) {
     return whole('malformed-json', topic, `payload is not JSON: ${(error as Error).message}`);
   }

@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { Value } from 'typebox/value';
 import { InputError } from '@shopfloor/model';
+import { describeValue, formatProblems, schemaProblems, type SchemaProblem } from '@shopfloor/engine';
 import { nodeConfigSchema, nodeDefaults, type NodeConfig } from './node-config.ts';
 
-export interface ConfigProblem {
-  /** Where the value came from: the file name, `environment` or `defaults`. */
-  readonly source: string;
-  /** Key path, e.g. `api.port`. */
-  readonly path: string;
-  readonly expected: string;
-  readonly found: string;
-}
+export type ConfigProblem = SchemaProblem;
+export { formatProblems };
 
 export type LoadedConfig = { ok: true; config: NodeConfig; sources: string[] } | { ok: false; problems: ConfigProblem[] };
 
@@ -38,7 +32,7 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
       return { ok: false, problems: [{ source: file, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` }] };
     }
     if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-      return { ok: false, problems: [{ source: file, path: '(root)', expected: 'a mapping of sections (node, mqtt, store, api, ...)', found: describe(fromFile) }] };
+      return { ok: false, problems: [{ source: file, path: '(root)', expected: 'a mapping of sections (node, mqtt, store, api, ...)', found: describeValue(fromFile) }] };
     }
     sources.push(file);
   }
@@ -47,14 +41,11 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
 
   // Each problem is attributed to the source that set the key: environment, file or defaults.
   const merged = merge(merge(structuredClone(nodeDefaults), fromFile), fromEnv);
-  const problems = problemsOf(merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
+  const problems = schemaProblems(nodeConfigSchema, merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: merged as NodeConfig, sources };
 }
 
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map((problem) => `${problem.source}: ${problem.path}: expected ${problem.expected}, found ${problem.found}`).join('\n');
-}
 
 /** Throws InputError (SF_CONFIG_INVALID) listing every problem. */
 export function requireConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -98,89 +89,13 @@ function merge(base: unknown, override: unknown): unknown {
   return result;
 }
 
-function problemsOf(value: unknown, sourceOf: (path: string[]) => string): ConfigProblem[] {
-  const byPath = new Map<string, { keys: string[]; expected: Set<string> }>();
-  const unknownKeys: ConfigProblem[] = [];
-  for (const error of Value.Errors(nodeConfigSchema, value)) {
-    const keys = error.instancePath.split('/').slice(1).map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const params = error.params as Record<string, unknown>;
-    if (error.keyword === 'additionalProperties') {
-      for (const key of (params['additionalProperties'] as string[] | undefined) ?? []) {
-        const path = [...keys, key];
-        unknownKeys.push({ source: sourceOf(path), path: path.join('.'), expected: `no such key (known: ${knownKeys(keys).join(', ')})`, found: `"${key}"` });
-      }
-      continue;
-    }
-    if (error.keyword === 'boolean' || error.keyword === 'anyOf') continue;
-    const entry = byPath.get(error.instancePath) ?? { keys, expected: new Set<string>() };
-    entry.expected.add(expectation(error.keyword, params, error.message));
-    byPath.set(error.instancePath, entry);
-  }
-  const problems = [...unknownKeys];
-  for (const { keys, expected } of byPath.values()) {
-    problems.push({ source: sourceOf(keys), path: keys.join('.') || '(root)', expected: [...expected].join(' or '), found: describe(valueAt(value, keys)) });
-  }
-  return problems;
-}
-
-function expectation(keyword: string, params: Record<string, unknown>, message: string): string {
-  switch (keyword) {
-    case 'const':
-      return JSON.stringify(params['allowedValue']);
-    case 'type':
-      return `a value of type ${String(params['type'])}`;
-    case 'required':
-      return `the key "${String((params['requiredProperties'] as string[] | undefined)?.join('", "') ?? params['missingProperty'])}"`;
-    case 'maximum':
-    case 'minimum':
-    case 'exclusiveMaximum':
-    case 'exclusiveMinimum':
-      return `a number ${String(params['comparison'])} ${String(params['limit'])}`;
-    case 'minLength':
-      return `at least ${String(params['limit'])} characters`;
-    case 'maxLength':
-      return `at most ${String(params['limit'])} characters`;
-    case 'pattern':
-      return `text matching ${String(params['pattern'])}`;
-    default:
-      return message;
-  }
-}
-
-function knownKeys(keys: string[]): string[] {
-  let schema: unknown = nodeConfigSchema;
-  for (const key of keys) {
-    const properties = isRecord(schema) ? schema['properties'] : undefined;
-    schema = isRecord(properties) ? properties[key] : undefined;
-  }
-  const properties = isRecord(schema) ? schema['properties'] : undefined;
-  if (isRecord(properties)) return Object.keys(properties);
-  const branches = isRecord(schema) ? schema['anyOf'] : undefined;
-  if (Array.isArray(branches)) return branches.flatMap((branch: unknown) => (isRecord(branch) && isRecord(branch['properties']) ? Object.keys(branch['properties']) : []));
-  return [];
-}
-
-function valueAt(value: unknown, keys: string[]): unknown {
-  let current = value;
-  for (const key of keys) current = isRecord(current) ? current[key] : undefined;
-  return current;
-}
-
-function hasPath(value: unknown, keys: string[]): boolean {
+function hasPath(value: unknown, keys: readonly string[]): boolean {
   let current = value;
   for (const key of keys) {
     if (!isRecord(current) || !(key in current)) return false;
     current = current[key];
   }
   return true;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list ${JSON.stringify(value).slice(0, 60)}`;
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

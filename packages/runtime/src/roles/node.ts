@@ -50,7 +50,8 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger):
         metrics,
         stats,
         onNewTags: (tags) => {
-          registry.upsertTags(tags).catch((error: unknown) => pipelineLogger.error('registering new tags failed', { tags: tags.length, error: (error as Error).message }));
+          // Only tags the registry does not have yet: a modelled tag keeps its unit, type and asset.
+          registry.addTags(tags).catch((error: unknown) => pipelineLogger.error('registering new tags failed', { tags: tags.length, error: (error as Error).message }));
         },
       }),
     );
@@ -86,6 +87,9 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger):
         metrics,
         tokens,
         logger: logger.child({ part: 'api' }),
+        onTagsDeclared: (tags) => {
+          for (const tag of tags) directory.declare(tag);
+        },
         info: { role, version, startedAt, details: () => ({ node: config.node.id, mqtt: { url: mqttUrl, ...ingest.status() }, tags: directory.size }) },
       }),
     );
