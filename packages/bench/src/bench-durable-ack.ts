@@ -21,6 +21,8 @@ interface PacedRun {
   readonly cpuPerPoint: ReadonlyMap<string, number>;
   readonly stored: number;
   readonly published: number;
+  /** Cores the rest of the machine used meanwhile. */
+  readonly otherCores: number;
 }
 
 async function pacedRun(target: IngestTarget, points: number): Promise<PacedRun> {
@@ -41,6 +43,7 @@ async function pacedRun(target: IngestTarget, points: number): Promise<PacedRun>
     cpuPerPoint: new Map([...cpu].map(([name, us]) => [name, us / done.acked])),
     stored,
     published: done.acked,
+    otherCores: (cpu.get('others') ?? Number.NaN) / 1e3 / done.elapsedMs,
   };
 }
 
@@ -97,6 +100,7 @@ export async function benchDurableAck(context: BenchContext): Promise<BenchResul
         lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`,
         `Achieved rates: ${oursRuns.map((run) => count(run.achieved)).join(' / ')} points/s; largest publish delay behind schedule ${oursRuns.map((run) => ms(run.maxLagMs)).join(' / ')}.`,
         `CPU µs/point at ${count(offered)}/s: node ${oursRuns.map((run) => fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 1)).join(' / ')}; raw aedes ${rawRuns.map((run) => fixed(run.cpuPerPoint.get('aedes') ?? Number.NaN, 1)).join(' / ')}.`,
+        `Cores the rest of the machine (other work, kernel softirq) used during our runs: ${oursRuns.map((run) => fixed(run.otherCores, 2)).join(' / ')}.`,
       ],
     };
   } finally {

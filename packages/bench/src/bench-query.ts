@@ -7,7 +7,7 @@ import { createSilentLogger } from '@shopfloor/engine';
 import type { Point } from '@shopfloor/model';
 import { createSqlitePointStore, sqlitePointStoreDefaults, type SqlitePointStore } from '@shopfloor/store-sqlite';
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
-import { ownCpuUs } from './proc-cpu.ts';
+import { CpuMeter, ownCpuUs } from './proc-cpu.ts';
 import type { BenchResult, Row } from './report.ts';
 import { count, fixed, median, ms, percentile, ratio } from './stats.ts';
 
@@ -79,7 +79,10 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
     const downsampleCalls = context.quick ? 20 : 100;
     const latestCalls = context.quick ? 5 : 20;
     const results = { downsample: [] as Timings[], downsampleRaw: [] as Timings[], latest: [] as Timings[], latestRaw: [] as Timings[] };
+    const others: string[] = [];
     for (const index of runIndexes(context)) {
+      const meter = new CpuMeter(new Map());
+      const started = performance.now();
       const downsample = await time(downsampleCalls, (call) => store.downsample(dayTags[call % dayTags.length] as string, window, 1_000));
       const downsampleRaw = await time(downsampleCalls, (call) => chunks.all(dayIds[call % dayIds.length] as number, window.from, window.to));
       const latest = await time(latestCalls, () => store.latest(manyTags));
@@ -90,6 +93,7 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
         `  query ${runLabel(context, index)}: downsample p50 ${ms(downsample.p50)} p95 ${ms(downsample.p95)} (raw chunk read ${ms(downsampleRaw.p50)}) | latest ×${count(latestTags)} p50 ${ms(latest.p50)} p95 ${ms(latest.p95)} (raw last-chunk reads ${ms(latestRaw.p50)})`,
       );
       if (index === 0) continue;
+      others.push(fixed((meter.since().get('others') ?? Number.NaN) / 1e3 / (performance.now() - started), 2));
       results.downsample.push(downsample);
       results.downsampleRaw.push(downsampleRaw);
       results.latest.push(latest);
@@ -119,7 +123,10 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
         row(`latest of ${count(latestTags)} tags`, results.latest, results.latestRaw, 'p50', 20, 'last chunk rows read'),
         row(`latest of ${count(latestTags)} tags`, results.latest, results.latestRaw, 'p95', 20, 'last chunk rows read'),
       ],
-      notes: ['CPU per query is process.cpuUsage() of the whole process (main thread + the store\'s worker thread) divided by the calls.'],
+      notes: [
+        "CPU per query is process.cpuUsage() of the whole process (main thread + the store's worker thread) divided by the calls.",
+        `Cores the rest of the machine (other work) used during each run: ${others.join(' / ')}.`,
+      ],
     };
   } finally {
     raw.close();

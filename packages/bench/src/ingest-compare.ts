@@ -57,7 +57,10 @@ export interface Comparison {
 }
 
 function cpuText(run: IngestRun): string {
-  const perPoint = [...run.cpuPerPoint].map(([name, us]) => `${name} ${fixed(us, 2)}`).join(', ');
+  const perPoint = [...run.cpuPerPoint]
+    .filter(([name]) => name !== 'others')
+    .map(([name, us]) => `${name} ${fixed(us, 2)}`)
+    .join(', ');
   const cores = [...run.busy].map(([name, share]) => `${name} ${fixed(share, 2)}`).join(', ');
   return `µs/point ${perPoint}; cores busy ${cores}`;
 }
@@ -88,6 +91,20 @@ export function medianRate(runs: readonly IngestRun[]): number {
 
 export function medianCpu(runs: readonly IngestRun[], process: string): number {
   return median(runs.map((run) => run.cpuPerPoint.get(process) ?? Number.NaN));
+}
+
+/** Median over runs of ours ÷ raw of the same run (they alternate, so each pair saw the same machine). */
+export function medianRateRatio(comparison: Comparison): number {
+  return median(comparison.ours.map((run, index) => run.pointsPerSecond / (comparison.raw[index]?.pointsPerSecond ?? Number.NaN)));
+}
+
+export function medianCpuRatio(comparison: Comparison, ours: string, raw: string): number {
+  return median(comparison.ours.map((run, index) => (run.cpuPerPoint.get(ours) ?? Number.NaN) / (comparison.raw[index]?.cpuPerPoint.get(raw) ?? Number.NaN)));
+}
+
+/** "0.42 / 0.61 / …": cores the rest of the machine used during each run. */
+export function othersRuns(runs: readonly IngestRun[]): string {
+  return runs.map((run) => fixed(run.busy.get('others') ?? Number.NaN, 2)).join(' / ');
 }
 
 export function medianBusy(runs: readonly IngestRun[], process: string): number {

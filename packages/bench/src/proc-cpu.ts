@@ -58,6 +58,15 @@ export function findChildPid(parent: number, comm: string): number | undefined {
   return undefined;
 }
 
+/** Busy CPU time of the whole machine so far (all CPUs, /proc/stat: everything but idle and iowait), µs. */
+export function machineBusyUs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user).
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const ticks = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  return (ticks * 1e6) / ticksPerSecond;
+}
+
 /** CPU time of this process so far (process.cpuUsage), µs. */
 export function ownCpuUs(): number {
   const usage = process.cpuUsage();
@@ -74,10 +83,16 @@ function cpuOf(source: CpuSource): number {
   return source.tid === undefined ? processCpuUs(source.pid) : threadCpuUs(source.pid, source.tid);
 }
 
-/** Snapshot of several processes' (or threads') CPU counters; `since` gives the µs each used after the snapshot. */
+/**
+ * Snapshot of several processes' (or threads') CPU counters and of the machine's; `since` gives the
+ * µs each used after the snapshot, plus `others`: what the rest of the machine used meanwhile (other
+ * processes, kernel softirq work) — the interference a run had to share the 2 cores with.
+ */
 export class CpuMeter {
   readonly #sources: ReadonlyMap<string, CpuSource>;
   readonly #start: Map<string, number>;
+  readonly #machineStart = machineBusyUs();
+  readonly #ownStart = ownCpuUs();
 
   constructor(sources: ReadonlyMap<string, CpuSource>) {
     this.#sources = sources;
@@ -85,6 +100,11 @@ export class CpuMeter {
   }
 
   since(): Map<string, number> {
-    return new Map([...this.#sources].map(([name, source]) => [name, cpuOf(source) - (this.#start.get(name) ?? 0)]));
+    const used = new Map([...this.#sources].map(([name, source]) => [name, cpuOf(source) - (this.#start.get(name) ?? 0)]));
+    // Threads (tid) are parts of a process already counted; this runner's own polling is ours too.
+    let ours = ownCpuUs() - this.#ownStart;
+    for (const [name, source] of this.#sources) if (source.tid === undefined) ours += used.get(name) ?? 0;
+    used.set('others', Math.max(0, machineBusyUs() - this.#machineStart - ours));
+    return used;
   }
 }

@@ -3,6 +3,7 @@
  * `--quick`: one short run each, no warm-up (a smoke check; BENCHMARKS.md is left alone).
  * `--profile`: node processes write V8 CPU profiles (summarised at the end; BENCHMARKS.md is left alone).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,18 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
 };
 
 const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+const repository = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The commit measured, and whether product code outside packages/bench had uncommitted changes. */
+function codeVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repository, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', ':!packages/bench'], { cwd: repository, encoding: 'utf8' }).trim();
+    return dirty === '' ? `commit ${head}` : `commit ${head} plus uncommitted changes in ${new Set(dirty.split('\n').map((line) => line.slice(3).split('/').slice(0, 2).join('/'))).size} product package(s)`;
+  } catch {
+    return 'unknown commit';
+  }
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -61,9 +74,11 @@ async function main(): Promise<void> {
   }
   const date = new Date().toISOString().slice(0, 10);
   const meta = [
-    `Produced by \`npm run bench\` on ${date} (${selected.length === Object.keys(benchmarks).length ? 'all benchmarks' : `this update: ${selected.join(', ')}`}, ${seconds.toFixed(0)} s).`,
+    `Produced by \`npm run bench\` on ${date} from ${codeVersion()} (${selected.length === Object.keys(benchmarks).length ? 'all benchmarks' : `this update: ${selected.join(', ')}`}, ${seconds.toFixed(0)} s).`,
     `Machine: ${machine}. The 2 vCPUs are shared with other work, and the load generator (publisher process) and the brokers run on the same machine, so absolute rates move 10–20 % between runs: read the ratios to the raw references and the CPU µs per point.`,
-    'Figures are medians of 3 runs after a warm-up run; every run is listed. CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads) for processes and process.cpuUsage() in-process.',
+    'Figures are medians of 3 runs (5 for single-point ingest) after a warm-up run; every run is listed. Ours and the raw reference alternate run by run, and ratios are medians of per-run ratios. ' +
+      'CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads; the node main thread from /proc/<pid>/task/<pid>/stat) for processes and process.cpuUsage() in-process. ' +
+      '"The rest of the machine" is /proc/stat busy time minus the measured processes: the interference each run shared the cores with.',
   ].join('\n');
   updateBenchmarksFile(benchmarksFile, [
     { id: 'meta', title: 'How these figures were made', body: meta },

@@ -37,6 +37,11 @@ export function ratio(ours: number, raw: number): string {
   return Number.isFinite(ours) && Number.isFinite(raw) && raw > 0 ? `${(ours / raw).toFixed(2)}×` : '—';
 }
 
+/** A ratio already computed (e.g. the median of per-run ratios). */
+export function times(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : '—';
+}
+
 export function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

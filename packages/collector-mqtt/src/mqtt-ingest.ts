@@ -1,5 +1,5 @@
-import mqtt, { type MqttClient } from 'mqtt';
-import { matchesTagFilter } from '@shopfloor/model';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { matchesTagFilter, type Decoded } from '@shopfloor/model';
 import { ResourceStack, type Closeable, type Logger, type Pipeline } from '@shopfloor/engine';
 import type { MqttIngestConfig } from './config.ts';
 import { decodeJsonPayload } from './json/decode-json.ts';
@@ -43,23 +43,47 @@ const sparkplugPrefix = 'spBv1.0/';
  * the host's STATE as its Will).
  */
 export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngestDeps): Promise<MqttIngest> {
+  const owned = new ResourceStack();
+  try {
+    return await start(config, deps, owned);
+  } catch (error) {
+    await owned.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: ResourceStack): Promise<MqttIngest> {
   const { pipeline, logger } = deps;
   const now = deps.now ?? Date.now;
-  const owned = new ResourceStack();
   const jsonOptions = { maxPayloadBytes: config.maxPayloadBytes };
   const isJsonTopic = (topic: string) => config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
-  let jsonMessages = 0;
-  let sparkplugMessages = 0;
+  const counters = { jsonMessages: 0, sparkplugMessages: 0 };
+  const groups = config.sparkplug.groups.length > 0 ? config.sparkplug.groups : undefined;
 
   let publish: (topic: string, payload: Buffer | string, options: { qos: 0 | 1; retain: boolean }) => void = () => undefined;
   const host = config.sparkplug.enabled
     ? createSparkplugHost(
-        { hostId: config.sparkplug.hostId, rebirthDebounceMs: config.sparkplug.rebirthDebounceMs, ...(config.sparkplug.groups.length > 0 ? { groupFilter: config.sparkplug.groups } : {}) },
+        {
+          hostId: config.sparkplug.hostId,
+          rebirthDebounceMs: config.sparkplug.rebirthDebounceMs,
+          ...(groups !== undefined ? { groupFilter: groups } : {}),
+          ...(config.sparkplug.tagPrefix !== '' ? { tagPrefix: config.sparkplug.tagPrefix } : {}),
+        },
         { publish: (topic, payload, options) => publish(topic, payload, options), logger: logger.child({ protocol: 'sparkplug' }), now },
       )
     : undefined;
-  const mode = deps.broker !== undefined ? 'embedded' : 'external';
-  let jsonSession: DurableSubscriber | undefined;
+  /** Decodes a Sparkplug message, refusing oversize payloads before the protobuf decoder sees them. */
+  const decodeSparkplug = (sparkplug: SparkplugHost, topic: string, payload: Buffer): Decoded => {
+    counters.sparkplugMessages += 1;
+    if (payload.length > config.maxPayloadBytes) {
+      return { accepted: [], rejected: [{ reason: 'oversize-payload', input: topic, detail: `payload of ${payload.length} bytes is larger than the limit of ${config.maxPayloadBytes} bytes`, count: 1 }] };
+    }
+    return sparkplug.handle(topic, payload, now());
+  };
+  const decodeJson = (topic: string, payload: Buffer): Decoded => {
+    counters.jsonMessages += 1;
+    return decodeJsonPayload(topic, payload, now(), jsonOptions);
+  };
 
   if (deps.broker !== undefined) {
     const broker = deps.broker;
@@ -74,86 +98,95 @@ export async function startMqttIngest(config: MqttIngestConfig, deps: MqttIngest
       return undefined;
     };
     broker.intercept((topic, payload, qos, _clientId, done) => {
-      if (host !== undefined && topic.startsWith(sparkplugPrefix)) {
-        sparkplugMessages += 1;
-        pipeline.submit(host.handle(topic, payload, now()), release(qos, done), { protocol: 'sparkplug-b', address: topic });
-      } else if (isJsonTopic(topic)) {
-        jsonMessages += 1;
-        pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), release(qos, done), { protocol: 'mqtt-json', address: topic });
-      } else done();
+      if (host !== undefined && topic.startsWith(sparkplugPrefix)) pipeline.submit(decodeSparkplug(host, topic, payload), release(qos, done), { protocol: 'sparkplug-b', address: topic });
+      else if (isJsonTopic(topic)) pipeline.submit(decodeJson(topic, payload), release(qos, done), { protocol: 'mqtt-json', address: topic });
+      else done();
     });
     host?.onConnected();
+    // Stopping: let what was taken become durable, so its PUBACKs go out before the broker closes.
+    owned.defer(() => pipeline.drain());
   } else if (deps.external !== undefined) {
     const external = deps.external;
+    let jsonSession: DurableSubscriber | undefined;
     if (config.json.enabled) {
-      jsonSession = owned.add(
-        createDurableSubscriber(
-          {
-            url: external.url,
-            clientId: external.clientId,
-            ...(external.username !== undefined ? { username: external.username } : {}),
-            ...(external.password !== undefined ? { password: external.password } : {}),
-            subscriptions: config.json.topics.map((filter) => ({ filter, qos: 1 as const })),
-            receiveMaximum: config.receiveMaximum,
+      const session = createDurableSubscriber(
+        {
+          url: external.url,
+          clientId: external.clientId,
+          ...(external.username !== undefined ? { username: external.username } : {}),
+          ...(external.password !== undefined ? { password: external.password } : {}),
+          subscriptions: config.json.topics.map((filter) => ({ filter, qos: 1 as const })),
+          receiveMaximum: config.receiveMaximum,
+        },
+        {
+          logger: logger.child({ part: 'json-session' }),
+          onMessage: (topic, payload, ack, _qos, abort) => {
+            if (!isJsonTopic(topic)) return ack();
+            // Acknowledge only what is stored. A failed write drops the connection, so the broker
+            // redelivers the unacknowledged messages on the next one.
+            pipeline.submit(decodeJson(topic, payload), (error) => (error === undefined ? ack() : abort(`storing failed: ${error.message}`)), { protocol: 'mqtt-json', address: topic });
           },
-          {
-            logger: logger.child({ part: 'json-session' }),
-            onMessage: (topic, payload, ack) => {
-              if (!isJsonTopic(topic)) return ack();
-              jsonMessages += 1;
-              // Acknowledge only what is stored: a failed write leaves the message with the broker, which
-              // redelivers it on the next session (the window stalls meanwhile, which is back-pressure).
-              pipeline.submit(decodeJsonPayload(topic, payload, now(), jsonOptions), (error) => (error === undefined ? ack() : undefined), { protocol: 'mqtt-json', address: topic });
-            },
-          },
-        ),
+        },
       );
+      jsonSession = session;
+      // Stopping: take nothing new, let the pipeline store what it holds (its PUBACKs go out), then DISCONNECT.
+      owned.defer(async () => {
+        session.pause();
+        await pipeline.drain();
+        await session.close();
+      });
     }
     if (host !== undefined) {
-      const client = await connectSparkplugClient(external, host.will, logger);
-      owned.add({ close: () => closeSparkplugClient(client, host.will) });
+      const client = await connectSparkplugClient(external, () => host.beginSession(now()), logger);
+      owned.defer(() => closeSparkplugClient(client, host.will));
       publish = (topic, payload, options) => void client.publish(topic, payload, options);
-      client.on('message', (topic, payload) => {
-        sparkplugMessages += 1;
-        pipeline.submit(host.handle(topic, payload, now()), undefined, { protocol: 'sparkplug-b', address: topic });
-      });
+      client.on('message', (topic, payload) => pipeline.submit(decodeSparkplug(host, topic, payload), undefined, { protocol: 'sparkplug-b', address: topic }));
       const subscribe = () => {
-        const topics = Object.fromEntries(sparkplugHostTopics(config.sparkplug.hostId).map((topic) => [topic, { qos: 1 as const }]));
+        const topics = Object.fromEntries(sparkplugHostTopics(config.sparkplug.hostId, groups).map((topic) => [topic, { qos: 1 as const }]));
         client.subscribe(topics, (error) => {
           if (error) logger.error('subscribing to Sparkplug topics failed', { error: error.message });
-          else {
-            host.onConnected();
-            logger.info('Sparkplug host online', { hostId: config.sparkplug.hostId });
-          }
+          else host.onConnected();
         });
       };
       client.on('connect', subscribe);
       subscribe();
     }
+    return {
+      sparkplug: host,
+      status: () => ({
+        mode: 'external',
+        ...counters,
+        ...(jsonSession !== undefined ? { jsonSession: { status: jsonSession.status, ...jsonSession.counters } } : {}),
+        ...(host !== undefined ? { sparkplug: host.status() } : {}),
+      }),
+      close: () => owned.close(),
+    };
   }
   return {
     sparkplug: host,
-    status: () => ({
-      mode,
-      jsonMessages,
-      sparkplugMessages,
-      ...(jsonSession !== undefined ? { jsonSession: { status: jsonSession.status, ...jsonSession.counters } } : {}),
-      ...(host !== undefined ? { sparkplug: host.status() } : {}),
-    }),
+    status: () => ({ mode: 'embedded', ...counters, ...(host !== undefined ? { sparkplug: host.status() } : {}) }),
     close: () => owned.close(),
   };
 }
 
-async function connectSparkplugClient(external: ExternalBroker, will: StateMessage, logger: Logger): Promise<MqttClient> {
+function toWill(state: StateMessage): NonNullable<IClientOptions['will']> {
+  return { topic: state.topic, payload: Buffer.from(state.payload), qos: state.qos, retain: state.retain };
+}
+
+/** Sparkplug 3.0: the host connects with a clean session and a fresh STATE death certificate as its Will, each time. */
+async function connectSparkplugClient(external: ExternalBroker, beginSession: () => StateMessage, logger: Logger): Promise<MqttClient> {
   const client = await mqtt.connectAsync(external.url, {
     clientId: `${external.clientId}-sparkplug`,
-    // Sparkplug 3.0: the host connects with a clean session and its STATE death certificate as Will.
     clean: true,
     protocolVersion: 5,
     reconnectPeriod: 2_000,
     ...(external.username !== undefined ? { username: external.username } : {}),
     ...(external.password !== undefined ? { password: external.password } : {}),
-    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain },
+    will: toWill(beginSession()),
+  });
+  // mqtt.js emits `reconnect` just before it builds the next CONNECT: give it the new session's Will.
+  client.on('reconnect', () => {
+    client.options.will = toWill(beginSession());
   });
   client.on('offline', () => logger.warn('Sparkplug host session lost; reconnecting', { url: external.url }));
   client.on('error', (error) => logger.warn('Sparkplug host connection error', { url: external.url, error: error.message }));

@@ -4,7 +4,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import type { UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import sparkplugProto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
-import { createSparkplugHost, sparkplugHostTopics, type SparkplugHost, type SparkplugHostConfig } from '../src/sparkplug/index.ts';
+import { createSparkplugHost, sparkplugHostTopics, type PublishOptions, type SparkplugHost, type SparkplugHostConfig } from '../src/sparkplug/index.ts';
 
 const codec = sparkplug.get('spBv1.0')!;
 const protoPayload = sparkplugProto.org.eclipse.tahu.protobuf.Payload;
@@ -46,64 +46,86 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
 
 export interface HostHarness {
   readonly host: SparkplugHost;
+  /** The host's current MQTT connection. */
   readonly client: MqttClient;
   /** What `host.handle` returned, message by message. */
   readonly results: { topic: string; decoded: Decoded }[];
   /** Every NCMD seen on the broker by an independent subscriber. */
   readonly commands: ObservedCommand[];
-  /** Waits until the host handled `count` messages and every NCMD it published so far reached the subscriber. */
+  /** Publishes the way the host does (its `publish` dependency), as if the host sent it now. */
+  publishAsHost(topic: string, payload: Buffer | string): void;
+  /**
+   * Waits until the host handled exactly `count` messages, then sends a sentinel through the host's
+   * own publish path and waits for the observer to receive it. Every NCMD the host published before
+   * the sentinel, late ones included, has then reached `commands`: the same connection publishes
+   * both, and the broker keeps their order towards the one subscriber that takes both.
+   */
   settle(count: number): Promise<void>;
+  /** A new connection as a transport would make it: `beginSession` for its Will, subscribe, `onConnected`. */
+  reconnect(): Promise<MqttClient>;
   close(): Promise<void>;
 }
 
 /**
  * The host wired to a broker the way a transport would: a clean session whose Will is STATE
- * offline, subscriptions from `sparkplugHostTopics`, STATE online once subscribed.
+ * offline of a new host session, subscriptions from `sparkplugHostTopics`, STATE online once subscribed.
  */
 export async function startHostHarness(url: string, config: SparkplugHostConfig, now: () => number): Promise<HostHarness> {
   const results: { topic: string; decoded: Decoded }[] = [];
   const commands: ObservedCommand[] = [];
-  let flushes = 0;
+  const sentinelTopic = `test/sentinel/${config.hostId}`;
+  let sentinels = 0;
   const observer = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 0 });
   observer.on('message', (topic, payload) => {
-    if (topic.startsWith('test/flush/')) flushes += 1;
+    if (topic === sentinelTopic) sentinels += 1;
     else commands.push(decodeCommand(topic, payload));
   });
-  await observer.subscribeAsync([`spBv1.0/+/NCMD/+`, `test/flush/${config.hostId}`]);
+  await observer.subscribeAsync([`spBv1.0/+/NCMD/+`, sentinelTopic]);
 
-  const holder: { client?: MqttClient } = {};
-  const host = createSparkplugHost(config, {
-    publish: (topic, payload, options) => void holder.client?.publish(topic, payload, options),
-    logger: createCapturingLogger(),
-    now,
-  });
-  const client = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 0, will: { ...host.will } });
-  holder.client = client;
+  const clients: MqttClient[] = [];
+  let current: MqttClient | undefined;
+  const publishAsHost = (topic: string, payload: Buffer | string, options: PublishOptions = { qos: 0, retain: false }): void => {
+    void current?.publish(topic, payload, options);
+  };
+  const host = createSparkplugHost(config, { publish: publishAsHost, logger: createCapturingLogger(), now });
   let stateEchoes = 0;
-  client.on('message', (topic, payload) => {
-    const decoded = host.handle(topic, payload, now());
-    // The host hears its own STATE; the tests look at edge node messages only.
-    if (topic.startsWith('spBv1.0/STATE/')) stateEchoes += 1;
-    else results.push({ topic, decoded });
-  });
-  await client.subscribeAsync(sparkplugHostTopics(config.hostId));
-  host.onConnected();
-  await eventually(() => stateEchoes > 0, 'the host to hear its own STATE');
+
+  async function connect(): Promise<MqttClient> {
+    const client = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 0, will: { ...host.beginSession(now()) } });
+    clients.push(client);
+    current = client;
+    client.on('message', (topic, payload) => {
+      const decoded = host.handle(topic, payload, now());
+      // The host hears its own STATE; the tests look at edge node messages only.
+      if (topic.startsWith('spBv1.0/STATE/')) stateEchoes += 1;
+      else results.push({ topic, decoded });
+    });
+    await client.subscribeAsync(sparkplugHostTopics(config.hostId));
+    const echoes = stateEchoes;
+    host.onConnected();
+    await eventually(() => stateEchoes > echoes, 'the host to hear its own STATE');
+    return client;
+  }
+  await connect();
 
   return {
     host,
-    client,
+    get client() {
+      return current as MqttClient;
+    },
     results,
     commands,
+    publishAsHost: (topic, payload) => publishAsHost(topic, payload),
     async settle(count) {
       await eventually(() => results.length >= count, `${count} handled messages (have ${results.length})`);
-      // Same publisher, same subscriber: the flush marker arrives after every earlier NCMD.
-      const wanted = flushes + 1;
-      await client.publishAsync(`test/flush/${config.hostId}`, 'flush');
-      await eventually(() => flushes >= wanted, 'the flush marker');
+      const wanted = sentinels + 1;
+      publishAsHost(sentinelTopic, 'sentinel');
+      await eventually(() => sentinels >= wanted, 'the sentinel');
+      if (results.length !== count) throw new Error(`expected ${count} handled messages, have ${results.length}`);
     },
+    reconnect: connect,
     async close() {
-      await Promise.all([client.endAsync(true), observer.endAsync(true)]);
+      await Promise.all([...clients.map((client) => client.endAsync(true)), observer.endAsync(true)]);
     },
   };
 }

@@ -319,8 +319,9 @@ describe('Sparkplug host on Mosquitto', () => {
     expect(host.status().edgeNodes.map((status) => status.online)).toEqual([true]);
   });
 
-  it('publishes STATE online retained, and the Will turns it offline when the host connection dies', async () => {
-    const { client } = await start();
+  it('publishes STATE online retained, the Will turns it offline when the host connection dies, and a new connection is a new session', async () => {
+    const current = await start();
+    const { client } = current;
     const stateTopic = `spBv1.0/STATE/host-${hosts}`;
     const subscribe = async (states: unknown[]) => {
       const subscriber = await mqtt.connectAsync(broker.url, { clean: true, reconnectPeriod: 0 });
@@ -343,5 +344,28 @@ describe('Sparkplug host on Mosquitto', () => {
       ],
       late: [{ online: false, timestamp: receivedAt }],
     });
+    // Reconnecting begins a new session: its Will and online STATE share a newer timestamp (the test
+    // clock stands still, so it is the previous one + 1), which edge nodes do not ignore.
+    const next = { online: true, timestamp: receivedAt + 1 };
+    await current.reconnect();
+    await eventually(() => watched.length >= 3, 'the online STATE of the new session');
+    current.client.stream.destroy();
+    await eventually(() => (watched.at(-1) as { online?: boolean }).online === false, 'the Will of the new session');
+    expect({ online: watched.slice(2, -1), will: watched.at(-1) }).toEqual({
+      // The host also hears its previous Will (retained) and answers with online again: once or twice.
+      online: watched.length === 4 ? [next] : [next, next],
+      will: { online: false, timestamp: receivedAt + 1 },
+    });
+  });
+
+  it('settles only once commands the host published after the last handled message have arrived', async () => {
+    // What makes the "exactly one rebirth" assertions able to fail on a late second command.
+    const { results, commands, settle, publishAsHost } = await start();
+    const node = await edge('G', 'E9', 0);
+    await node.publish('NBIRTH', nbirth(0));
+    await eventually(() => results.length === 1, 'the NBIRTH');
+    publishAsHost('spBv1.0/G/NCMD/E9', encodePayload({ timestamp: receivedAt, metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }] }));
+    await settle(1);
+    expect(commands).toEqual([rebirth('G', 'E9')]);
   });
 });

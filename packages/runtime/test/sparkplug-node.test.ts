@@ -2,11 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import type { UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import sparkplugProto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
 import { mosquittoSub } from '@shopfloor/testkit';
 import { startTestNode, type NodeFixture } from './node-fixture.ts';
 
 const codec = sparkplug.get('spBv1.0')!;
 const encode = (payload: UPayload) => Buffer.from(codec.encodePayload(payload));
+const protoPayload = sparkplugProto.org.eclipse.tahu.protobuf.Payload;
+/** Field by field, as edge nodes send alias-only DATA: no name, no datatype. */
+const encodeRaw = (payload: Parameters<typeof protoPayload.create>[0]) => Buffer.from(protoPayload.encode(protoPayload.create(payload)).finish());
 
 interface LatestBody {
   points: { tag: string; ts: number; value: unknown; quality: string }[];
@@ -41,7 +45,7 @@ describe('Sparkplug B through a node with the embedded broker', () => {
       'spBv1.0/plant1/DBIRTH/gw1/press4',
       encode({ timestamp: ts, seq: 1, metrics: [{ name: 'hydraulics/pressure', alias: 10, type: 'Double', value: 181.5, timestamp: ts }, { name: 'running', alias: 11, type: 'Boolean', value: true, timestamp: ts }] }),
     );
-    await edge.publishAsync('spBv1.0/plant1/DDATA/gw1/press4', encode({ timestamp: ts + 500, seq: 2, metrics: [{ alias: 10, type: 'Double', value: 183.25, timestamp: ts + 500 }] }));
+    await edge.publishAsync('spBv1.0/plant1/DDATA/gw1/press4', encodeRaw({ timestamp: ts + 500, seq: 2, metrics: [{ alias: 10, doubleValue: 183.25, timestamp: ts + 500 }] }));
 
     const latest = await fixture.api.until<LatestBody>('/api/v1/latest?filter=plant1/gw1/%23', (body) => body.points.some((point) => point.value === 183.25));
     expect(latest.points.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual([

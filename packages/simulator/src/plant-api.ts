@@ -101,6 +101,8 @@ export interface Plant {
   /** Simulated time, epoch ms. */
   readonly now: number;
   readonly seed: number;
+  /** The first segment of every tag path (added). */
+  readonly enterprise: string;
   readonly tags: readonly SimTag[];
   machines(): MachineInfo[];
   /** Steps the physics to simulated time `toMs` (fixed internal step; deterministic for a seed). */
@@ -108,6 +110,8 @@ export interface Plant {
   /** Current value of a tag by index (fast path for publishers). */
   valueAt(index: number): PointValue;
   qualityAt(index: number): Quality;
+  /** Simulated time (epoch ms) the tag was last sampled; it stops advancing while its link is dropped (added). */
+  timestampAt(index: number): number;
   /** Current value by path; undefined for an unknown path. */
   value(path: string): PointValue | undefined;
   /** Writes a setpoint; InputError (SF_BAD_REQUEST) naming the tag when it is not writable, of the wrong type or out of range. */

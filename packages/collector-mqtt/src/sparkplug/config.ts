@@ -1,4 +1,4 @@
-import { InputError } from '@shopfloor/model';
+import { InputError, tagSegmentPattern } from '@shopfloor/model';
 import { topicLevelProblem } from './topic.ts';
 
 export interface SparkplugHostConfig {
@@ -12,14 +12,18 @@ export interface SparkplugHostConfig {
   readonly rebirthTimeoutMs?: number;
   /** Tag path segments put before `<group>/<edgeNode>/...`, e.g. `acme/plant1`. */
   readonly tagPrefix?: string;
+  /**
+   * At most this many edge nodes are tracked (a session each, created by NBIRTH only). Beyond it, the
+   * NBIRTH of a new edge node and its later messages are refused, and a warning is logged.
+   */
+  readonly maxEdgeNodes?: number;
 }
 
 export const sparkplugHostDefaults = {
   rebirthDebounceMs: 5_000,
   rebirthTimeoutMs: 30_000,
+  maxEdgeNodes: 10_000,
 } as const;
-
-const tagSegment = /^[A-Za-z0-9_\-.:]{1,64}$/;
 
 /** Throws an `InputError` (`SF_CONFIG_INVALID`) naming the first bad key; the runtime's schema should catch these first. */
 export function checkSparkplugHostConfig(config: SparkplugHostConfig): void {
@@ -29,7 +33,7 @@ export function checkSparkplugHostConfig(config: SparkplugHostConfig): void {
     const problem = topicLevelProblem(group);
     if (problem !== undefined) throw new InputError('SF_CONFIG_INVALID', `sparkplug groupFilter entry ${problem}`);
   }
-  const badSegment = config.tagPrefix?.split('/').find((segment) => !tagSegment.test(segment));
+  const badSegment = config.tagPrefix?.split('/').find((segment) => !tagSegmentPattern.test(segment));
   if (badSegment !== undefined) {
     throw new InputError(
       'SF_CONFIG_INVALID',
@@ -41,5 +45,9 @@ export function checkSparkplugHostConfig(config: SparkplugHostConfig): void {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
       throw new InputError('SF_CONFIG_INVALID', `sparkplug ${key} ${value} is not a number of milliseconds ≥ 0`);
     }
+  }
+  const maxEdgeNodes = config.maxEdgeNodes;
+  if (maxEdgeNodes !== undefined && !(Number.isInteger(maxEdgeNodes) && maxEdgeNodes >= 1)) {
+    throw new InputError('SF_CONFIG_INVALID', `sparkplug maxEdgeNodes ${maxEdgeNodes} is not an integer ≥ 1`);
   }
 }

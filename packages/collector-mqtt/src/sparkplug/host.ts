@@ -54,30 +54,52 @@ export interface SparkplugHostStatus {
 export interface SparkplugHost {
   /** Decodes one message of a `sparkplugHostTopics` topic into points and rejections; never throws. */
   handle(topic: string, payload: Buffer, receivedAt: number): Decoded;
-  /** The STATE Death Certificate to register as the MQTT Will; `onConnected` publishes its timestamp. */
+  /**
+   * Starts a host session: call before each MQTT (re)connect and register the returned STATE Death
+   * Certificate as that connection's Will. Sparkplug 3.0 wants the Will and the online STATE that
+   * follows to carry the same timestamp, and each new connection a newer one (edge nodes ignore a
+   * STATE older than one they have seen): a `timestamp` not after the previous session's is moved to
+   * 1 ms after it. Until the first call, a provisional session begun at creation (`deps.now()`)
+   * applies; the first call replaces it as given unless its STATE was already used (`will` read, or
+   * `onConnected` called).
+   */
+  beginSession(timestamp: number): StateMessage;
+  /** The STATE Death Certificate of the current session (what `beginSession` last returned). */
   readonly will: StateMessage;
-  /** Call once connected and subscribed: publishes the STATE Birth Certificate (online, retained, QoS 1). */
+  /** Call once connected and subscribed: publishes the STATE Birth Certificate (online, retained, QoS 1) with the session's timestamp. */
   onConnected(): void;
   status(): SparkplugHostStatus;
 }
+
+/** At the edge node limit, at most one warning per this long (with the count refused so far). */
+const limitWarningIntervalMs = 60_000;
 
 /**
  * A Sparkplug B 3.0 host application as a state machine over received messages: per edge node it
  * keeps bdSeq, seq, the alias tables of node and devices and the last values, and asks for a
  * Rebirth (debounced) when it cannot make sense of what arrives. The transport is injected.
+ * State is only allocated by NBIRTH, for at most `maxEdgeNodes` edge nodes.
  */
 export function createSparkplugHost(config: SparkplugHostConfig, deps: SparkplugHostDeps): SparkplugHost {
   checkSparkplugHostConfig(config);
   const { hostId, tagPrefix } = config;
   const rebirthDebounceMs = config.rebirthDebounceMs ?? sparkplugHostDefaults.rebirthDebounceMs;
   const rebirthTimeoutMs = config.rebirthTimeoutMs ?? sparkplugHostDefaults.rebirthTimeoutMs;
+  const maxEdgeNodes = config.maxEdgeNodes ?? sparkplugHostDefaults.maxEdgeNodes;
   const groups = config.groupFilter === undefined ? undefined : new Set(config.groupFilter);
   const logger = deps.logger.child({ sparkplugHost: hostId });
+  /** Edge nodes whose NBIRTH was seen, by `group/edgeNode`; at most `maxEdgeNodes`. */
   const sessions = new Map<string, EdgeNodeSession>();
-  const sessionTimestamp = deps.now();
-  const will = stateWill(hostId, sessionTimestamp);
-  const online = stateOnline(hostId, sessionTimestamp);
+  /** Rebirths asked of edge nodes without a session (data before any NBIRTH), oldest first; at most `maxEdgeNodes`. */
+  const unbornRebirths = new Map<string, { at: number; count: number }>();
+  let sessionTimestamp = deps.now();
+  /** The session begun at creation, as long as nothing of it was handed out. */
+  let provisional = true;
+  let will = stateWill(hostId, sessionTimestamp);
+  let online = stateOnline(hostId, sessionTimestamp);
   let rebirthsRequested = 0;
+  let refusedNodes = 0;
+  let limitWarnedAt: number | undefined;
 
   function publish(message: { topic: string; payload: Buffer | string }, options: PublishOptions): void {
     try {
@@ -87,53 +109,86 @@ export function createSparkplugHost(config: SparkplugHostConfig, deps: Sparkplug
     }
   }
 
+  function warnAtLimit(group: string, edgeNode: string): void {
+    refusedNodes += 1;
+    const now = deps.now();
+    if (limitWarnedAt !== undefined && now - limitWarnedAt < limitWarningIntervalMs) return;
+    limitWarnedAt = now;
+    logger.warn('edge node limit reached: the NBIRTH of a new edge node is refused', { maxEdgeNodes, group, edgeNode, refusedSoFar: refusedNodes });
+  }
+
   const context: HandlerContext = {
     tagPrefix,
     findSession: (group, edgeNode) => sessions.get(`${group}/${edgeNode}`),
-    session(group, edgeNode) {
-      const key = `${group}/${edgeNode}`;
-      let session = sessions.get(key);
-      if (session === undefined) {
-        session = {
-          group,
-          edgeNode,
-          tagBase: sparkplugTagBase(tagPrefix, group, edgeNode),
-          logger: logger.child({ group, edgeNode }),
-          online: false,
-          bdSeq: undefined,
-          lastSeq: undefined,
-          seqGaps: 0,
-          metrics: emptyMetricTable(),
-          devices: new Map(),
-          rebirthPending: false,
-          lastRebirthAt: undefined,
-          rebirthsRequested: 0,
-        };
-        sessions.set(key, session);
+    createSession(group, edgeNode) {
+      if (sessions.size >= maxEdgeNodes) {
+        warnAtLimit(group, edgeNode);
+        return undefined;
       }
+      const key = `${group}/${edgeNode}`;
+      const unborn = unbornRebirths.get(key);
+      unbornRebirths.delete(key);
+      const session: EdgeNodeSession = {
+        group,
+        edgeNode,
+        tagBase: sparkplugTagBase(tagPrefix, group, edgeNode),
+        logger: logger.child({ group, edgeNode }),
+        online: false,
+        bdSeq: undefined,
+        lastSeq: undefined,
+        seqGaps: 0,
+        metrics: emptyMetricTable(),
+        devices: new Map(),
+        rebirthPending: false,
+        lastRebirthAt: unborn?.at,
+        rebirthsRequested: unborn?.count ?? 0,
+      };
+      sessions.set(key, session);
       return session;
     },
+    untrackedReason: () => (sessions.size >= maxEdgeNodes ? `the host already tracks ${maxEdgeNodes} edge nodes, its limit` : undefined),
     checkSeq(session, seq) {
       const expected = session.lastSeq === undefined ? 0 : (session.lastSeq + 1) % 256;
       if (seq !== expected) {
         session.seqGaps += 1;
-        context.requestRebirth(session, seq === undefined ? 'a message without seq' : `seq ${seq} where ${expected} was expected`);
+        requestSessionRebirth(session, seq === undefined ? 'a message without seq' : `seq ${seq} where ${expected} was expected`);
       }
       if (seq !== undefined) session.lastSeq = seq % 256;
     },
-    requestRebirth(session, reason) {
+    requestRebirth(group, edgeNode, reason) {
+      const key = `${group}/${edgeNode}`;
+      const session = sessions.get(key);
+      if (session !== undefined) return requestSessionRebirth(session, reason);
+      // No session: the NBIRTH answering would be refused at the limit, so do not ask for it.
+      if (sessions.size >= maxEdgeNodes) return;
       const now = deps.now();
-      const last = session.lastRebirthAt;
-      if (last !== undefined && now - last < rebirthDebounceMs) return;
-      if (session.rebirthPending && last !== undefined && now - last < rebirthTimeoutMs) return;
-      publish(rebirthCommand(session.group, session.edgeNode, now), { qos: 0, retain: false });
-      session.rebirthPending = true;
-      session.lastRebirthAt = now;
-      session.rebirthsRequested += 1;
-      rebirthsRequested += 1;
-      session.logger.info('rebirth requested', { reason });
+      const unborn = unbornRebirths.get(key);
+      // Such a request stays pending until an NBIRTH: the debounce window and the timeout both apply.
+      if (unborn !== undefined && now - unborn.at < Math.max(rebirthDebounceMs, rebirthTimeoutMs)) return;
+      sendRebirth(group, edgeNode, now);
+      unbornRebirths.delete(key); // re-inserted last: the map stays ordered oldest first
+      unbornRebirths.set(key, { at: now, count: (unborn?.count ?? 0) + 1 });
+      if (unbornRebirths.size > maxEdgeNodes) unbornRebirths.delete(unbornRebirths.keys().next().value as string);
+      logger.info('rebirth requested', { group, edgeNode, reason });
     },
   };
+
+  function requestSessionRebirth(session: EdgeNodeSession, reason: string): void {
+    const now = deps.now();
+    const last = session.lastRebirthAt;
+    if (last !== undefined && now - last < rebirthDebounceMs) return;
+    if (session.rebirthPending && last !== undefined && now - last < rebirthTimeoutMs) return;
+    sendRebirth(session.group, session.edgeNode, now);
+    session.rebirthPending = true;
+    session.lastRebirthAt = now;
+    session.rebirthsRequested += 1;
+    session.logger.info('rebirth requested', { reason });
+  }
+
+  function sendRebirth(group: string, edgeNode: string, now: number): void {
+    publish(rebirthCommand(group, edgeNode, now), { qos: 0, retain: false });
+    rebirthsRequested += 1;
+  }
 
   function dispatch(topic: string, payload: Buffer, receivedAt: number): Decoded {
     const address = parseSparkplugTopic(topic);
@@ -176,7 +231,17 @@ export function createSparkplugHost(config: SparkplugHostConfig, deps: Sparkplug
   }
 
   return {
-    will,
+    beginSession(timestamp) {
+      sessionTimestamp = provisional || timestamp > sessionTimestamp ? timestamp : sessionTimestamp + 1;
+      provisional = false;
+      will = stateWill(hostId, sessionTimestamp);
+      online = stateOnline(hostId, sessionTimestamp);
+      return will;
+    },
+    get will() {
+      provisional = false;
+      return will;
+    },
     handle(topic, payload, receivedAt) {
       try {
         return dispatch(topic, payload, receivedAt);
@@ -188,8 +253,9 @@ export function createSparkplugHost(config: SparkplugHostConfig, deps: Sparkplug
       }
     },
     onConnected() {
+      provisional = false;
       publish(online, { qos: 1, retain: true });
-      logger.info('STATE online published');
+      logger.info('STATE online published', { timestamp: sessionTimestamp });
     },
     status() {
       const edgeNodes = [...sessions.values()].map(edgeNodeStatus);

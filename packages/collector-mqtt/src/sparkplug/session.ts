@@ -30,7 +30,7 @@ export interface DeviceSession {
   readonly metrics: MetricTable;
 }
 
-/** What the host knows of one edge node; created on the first message seen from it. */
+/** What the host knows of one edge node; created by its first NBIRTH (no other message creates one). */
 export interface EdgeNodeSession {
   readonly group: string;
   readonly edgeNode: string;

@@ -1,7 +1,15 @@
-import type { TagPath } from '@shopfloor/model';
+import { tagSegmentPattern, type TagPath } from '@shopfloor/model';
 
-const unsafeInId = /[^A-Za-z0-9_\-.:]/g;
-const unsafeInName = /[^A-Za-z0-9_\-.:/]/g;
+const anyUnit = /[\s\S]/g;
+
+/**
+ * `id` as a tag path segment: each character a segment cannot hold (a one-character segment of it
+ * fails the model's `tagSegmentPattern`) becomes `_`. Length is not enforced here.
+ */
+function safeSegment(id: string): string {
+  if (tagSegmentPattern.test(id)) return id;
+  return id.replace(anyUnit, (unit) => (tagSegmentPattern.test(unit) ? unit : '_'));
+}
 
 /**
  * The tag path prefix of an edge node, `[<tagPrefix>/]<group>/<edgeNode>`, or of one of its
@@ -9,11 +17,11 @@ const unsafeInName = /[^A-Za-z0-9_\-.:/]/g;
  */
 export function sparkplugTagBase(tagPrefix: string | undefined, group: string, edgeNode: string, device?: string): string {
   const ids = device === undefined ? [group, edgeNode] : [group, edgeNode, device];
-  const base = ids.map((id) => id.replace(unsafeInId, '_')).join('/');
+  const base = ids.map(safeSegment).join('/');
   return tagPrefix === undefined ? base : `${tagPrefix}/${base}`;
 }
 
 /** `<base>/<metric name>`: the metric name's `/` stay path separators; other unsafe characters become `_`. */
 export function metricTagPath(base: string, metricName: string): TagPath {
-  return `${base}/${metricName.replace(unsafeInName, '_')}`;
+  return `${base}/${metricName.split('/').map(safeSegment).join('/')}`;
 }

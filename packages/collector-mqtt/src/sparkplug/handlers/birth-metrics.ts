@@ -6,7 +6,7 @@ import type { SparkplugMessage } from './context.ts';
 import { emitMetric } from './metric-point.ts';
 
 /** Metrics that describe the session or the node rather than the process: read, not stored. */
-function isSessionMetric(name: string): boolean {
+export function isSessionMetric(name: string): boolean {
   return name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Properties/');
 }
 

@@ -31,7 +31,7 @@ export function readDataMetrics(
     }
     if (entry.emits) emitMetric(entry, metric, defaultTs, topic, index, out);
   }
-  if (unknown > 0) context.requestRebirth(session, `${unknown} metric(s) of ${topic} not declared in the birth certificate`);
+  if (unknown > 0) context.requestRebirth(session.group, session.edgeNode, `${unknown} metric(s) of ${topic} not declared in the birth certificate`);
   return out;
 }
 

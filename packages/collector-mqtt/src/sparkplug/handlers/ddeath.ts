@@ -3,13 +3,13 @@ import type { DeviceTopic } from '../topic.ts';
 import { emptyDecoded, type HandlerContext, type SparkplugMessage } from './context.ts';
 import { pushStalePoints } from './stale-points.ts';
 
-/** DDEATH takes a device offline and marks its tags stale (last value, quality bad, at the time of receipt). */
+/** DDEATH takes a device offline and marks its tags stale (last value, quality bad; see `pushStalePoints` for the timestamp). */
 export function handleDdeath(context: HandlerContext, message: SparkplugMessage<DeviceTopic>): Decoded {
   const { group, edgeNode, device } = message.address;
   const out = emptyDecoded();
-  const session = context.session(group, edgeNode);
-  if (!session.online) {
-    context.requestRebirth(session, `DDEATH before the NBIRTH of ${group}/${edgeNode}`);
+  const session = context.findSession(group, edgeNode);
+  if (session === undefined || !session.online) {
+    context.requestRebirth(group, edgeNode, `DDEATH before the NBIRTH of ${group}/${edgeNode}`);
     return out;
   }
   context.checkSeq(session, message.payload.seq);

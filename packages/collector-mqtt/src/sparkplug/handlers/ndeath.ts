@@ -6,8 +6,9 @@ import { pushStalePoints } from './stale-points.ts';
 
 /**
  * NDEATH with the session's bdSeq takes the edge node and its devices offline and marks every tag
- * with a last value stale (that value, quality bad, at the time of receipt). An NDEATH with another
- * bdSeq belongs to an older session: ignored, and one `stale-session` rejection makes it visible.
+ * with a last value stale (that value, quality bad; timestamp as in `pushStalePoints`). An NDEATH with
+ * another bdSeq belongs to an older session: ignored, and one `stale-session` rejection makes it
+ * visible. An NDEATH of an edge node without a session is ignored (and creates none).
  */
 export function handleNdeath(context: HandlerContext, message: SparkplugMessage<NodeTopic>): Decoded {
   const { group, edgeNode } = message.address;

@@ -1,0 +1,72 @@
+import type { FaultKind, FaultLabel, PlantEvent } from '../plant-api.ts';
+import type { PlantMachine } from '../plant/plant-machine.ts';
+import { effectOf, physicalFaults, progressiveSeverity } from './fault-kinds.ts';
+
+/** A fault as the plant tracks it; its label is the ground truth handed out. */
+export interface ActiveFault {
+  label: FaultLabel;
+  readonly machine: PlantMachine;
+  /** Sensor faults: the index of the affected tag. */
+  readonly tagIndex: number | undefined;
+  severity: number;
+  failed: boolean;
+}
+
+/**
+ * The faults injected into a plant, active and cleared, in order. Each step it sets every affected
+ * machine's fault effects from the faults acting on it and reports failures.
+ */
+export interface FaultBook {
+  readonly all: ActiveFault[];
+  readonly active: ActiveFault[];
+  nextId: number;
+}
+
+export function createFaultBook(): FaultBook {
+  return { all: [], active: [], nextId: 1 };
+}
+
+export function addFault(book: FaultBook, fault: ActiveFault): void {
+  book.all.push(fault);
+  book.active.push(fault);
+  applyEffects(book, fault.machine, fault.label.startedAt);
+}
+
+export function removeFault(book: FaultBook, fault: ActiveFault, at: number): void {
+  fault.label = { ...fault.label, clearedAt: at };
+  book.active.splice(book.active.indexOf(fault), 1);
+  applyEffects(book, fault.machine, at);
+}
+
+/** Grows progressive faults and fails machines whose failure time has come. */
+export function stepFaults(book: FaultBook, at: number, emit: (event: PlantEvent) => void): void {
+  if (book.active.length === 0) return;
+  const touched = new Set<PlantMachine>();
+  for (const fault of book.active) {
+    if (fault.label.failureAt === undefined) continue;
+    touched.add(fault.machine);
+    if (!fault.failed && at >= fault.label.failureAt) {
+      fault.failed = true;
+      if (fault.machine.failedBy === undefined) fault.machine.failedBy = fault.label.id;
+      emit({ type: 'failure', label: fault.label, at });
+    }
+  }
+  for (const machine of touched) applyEffects(book, machine, at);
+}
+
+/** Sets a machine's fault effects: for each kind, the worst active fault of that kind. */
+export function applyEffects(book: FaultBook, machine: PlantMachine, at: number): void {
+  const effects = machine.core.faults;
+  effects.wear = effects.imbalance = effects.misalignment = effects.cavitation = effects.overheating = 0;
+  for (const fault of book.active) {
+    if (fault.machine !== machine) continue;
+    const label = fault.label;
+    fault.severity = label.failureAt === undefined ? label.severity : progressiveSeverity(label.severity, label.startedAt, label.failureAt, at);
+    const effect = effectOf[label.kind];
+    if (effect !== undefined && physicalFaults.has(label.kind)) effects[effect] = Math.max(effects[effect], fault.severity);
+  }
+}
+
+export function activeOfKind(book: FaultBook, machine: PlantMachine, kind: FaultKind): ActiveFault[] {
+  return book.active.filter((fault) => fault.machine === machine && fault.label.kind === kind);
+}
