@@ -41,6 +41,15 @@ export function renderResult(result: BenchResult): string {
   return [result.setup, '', markdownTable(result), '', ...result.notes.map((note) => `- ${note}`)].join('\n');
 }
 
+/** Every figure that has a goal, across benchmarks: the summary at the top of BENCHMARKS.md. */
+export function summaryTable(results: readonly BenchResult[]): string {
+  const lines = ['| benchmark | measure | median | goal | met |', '| --- | --- | --- | --- | --- |'];
+  for (const result of results) {
+    for (const row of result.rows) if (row.met !== undefined) lines.push(`| ${result.title.replace(/\..*$/, '')} | ${row.measure} | ${row.figure} | ${row.goal} | ${metText(row.met)} |`);
+  }
+  return lines.join('\n');
+}
+
 const marker = (id: string, end: boolean) => `<!-- bench:${id}:${end ? 'end' : 'begin'} -->`;
 
 /**

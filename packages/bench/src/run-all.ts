@@ -16,7 +16,7 @@ import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
 import { benchQuery } from './bench-query.ts';
 import type { BenchContext } from './context.ts';
 import { summariseProfiles } from './profile-summary.ts';
-import { renderResult, updateBenchmarksFile, type BenchResult } from './report.ts';
+import { renderResult, summaryTable, updateBenchmarksFile, type BenchResult } from './report.ts';
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   'ingest-embedded': benchIngestEmbedded,
@@ -80,8 +80,10 @@ async function main(): Promise<void> {
       'CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads; the node main thread from /proc/<pid>/task/<pid>/stat) for processes and process.cpuUsage() in-process. ' +
       '"The rest of the machine" is /proc/stat busy time minus the measured processes: the interference each run shared the cores with.',
   ].join('\n');
+  const all = selected.length === Object.keys(benchmarks).length;
   updateBenchmarksFile(benchmarksFile, [
     { id: 'meta', title: 'How these figures were made', body: meta },
+    ...(all ? [{ id: 'summary', title: 'Goals at a glance', body: summaryTable(results) }] : []),
     ...results.map((result) => ({ id: result.id, title: result.title, body: renderResult(result) })),
   ]);
   context.log(`Updated ${benchmarksFile}.`);

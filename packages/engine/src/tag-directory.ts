@@ -1,7 +1,5 @@
 import type { DataType, Point, SourceBinding, Tag, TagPath } from '@shopfloor/model';
 
-export const unknownTagPolicies = ['register', 'refuse'] as const;
-export type UnknownTagPolicy = (typeof unknownTagPolicies)[number];
 
 /**
  * The tags the node knows, in memory, for the hot path: one map lookup per point. Loaded from the

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { InputError } from '@shopfloor/model';
 
 export const roles = ['admin'] as const;
 export type Role = (typeof roles)[number];
@@ -34,7 +35,7 @@ export class FileTokenStore implements TokenVerifier {
 
   constructor(file: string) {
     this.#file = file;
-    this.#tokens = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { tokens: StoredToken[] }).tokens : [];
+    this.#tokens = existsSync(file) ? readTokens(file) : [];
   }
 
   get count(): number {
@@ -74,4 +75,14 @@ export class FileTokenStore implements TokenVerifier {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+function readTokens(file: string): StoredToken[] {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { tokens?: unknown };
+    if (!Array.isArray(parsed.tokens)) throw new Error('it has no "tokens" list');
+    return parsed.tokens as StoredToken[];
+  } catch (error) {
+    throw new InputError('SF_CONFIG_INVALID', `API token file "${file}" cannot be read: ${(error as Error).message}. Restore it from a backup, or delete it to create a new admin token on the next start.`, { cause: error });
+  }
 }

@@ -1,9 +1,9 @@
 import { plantDefaults, type PlantDescription } from '../description/plant-description.ts';
 import { machinePlaces, type MachinePlace } from '../description/plant-walk.ts';
+import type { TagDefinition } from '../machines/machine-behaviour.ts';
 import { machineModels, resolveParams } from '../machines/machine-models.ts';
 import { createFaultEffects, type MachineCore, type SiteEnvironment } from '../machines/machine-core.ts';
 import { ambientTemperature } from '../physics/ambient.ts';
-import { settle } from '../physics/lag.ts';
 import type { SimTag } from '../plant-api.ts';
 import { machineStates } from '../plant-api.ts';
 import { createRandom } from '../random.ts';
@@ -11,7 +11,7 @@ import { unitConversion } from '../units.ts';
 import type { LineFlow, PartBuffer, Stage, Station } from '../production/line-flow.ts';
 import { createShiftCalendar, type ShiftCalendar } from '../production/shift-calendar.ts';
 import type { PlantMachine } from './plant-machine.ts';
-import { addTag, createTagTable, type TagTable } from './tag-table.ts';
+import { addTag, createTagTable, type TagPlacement, type TagTable } from './tag-table.ts';
 
 export interface SiteRuntime {
   readonly id: string;
@@ -35,12 +35,6 @@ export interface PlantModel {
 }
 
 export function buildPlant(description: PlantDescription, seed: number, startMs: number): PlantModel {
-  const places = machinePlaces(description);
-  const models = places.map((place) => machineModels[place.machine.type]);
-  const tagCount = places.reduce((sum, place) => sum + countTags(place), 0);
-  const table = createTagTable(tagCount);
-  const machines: PlantMachine[] = [];
-  const machineByPath = new Map<string, PlantMachine>();
   const sites = new Map<string, SiteRuntime>();
   for (const site of description.sites) {
     const utcOffsetHours = site.utcOffsetHours ?? plantDefaults.utcOffsetHours;
@@ -55,30 +49,15 @@ export function buildPlant(description: PlantDescription, seed: number, startMs:
       utilities: [],
     });
   }
-  places.forEach((place, index) => {
-    const model = models[index] as (typeof models)[number];
-    const site = sites.get(place.site.id) as SiteRuntime;
-    const stationsInCell = place.cell.machines.filter((machine) => machineModels[machine.type].station).length;
-    const core: MachineCore = {
-      path: place.path,
-      id: place.machine.id,
-      type: place.machine.type,
-      site: place.site.id,
-      area: place.area.id,
-      line: place.line.id,
-      cell: place.cell.id,
-      random: createRandom(seed, place.path),
-      environment: site.environment,
-      faults: createFaultEffects(),
-      state: 'running',
-      cycleProgress: 0,
-      cycles: 0,
-      goodParts: 0,
-      scrapParts: 0,
-      lastCycleSeconds: 0,
-      idealCycleSeconds: model.station ? (place.machine.idealCycleSeconds ?? (place.line.taktSeconds ?? plantDefaults.taktSeconds) * stationsInCell) : 0,
-    };
-    const behaviour = model.create(core, resolveParams(place.machine.type, place.machine.params));
+  const built = machinePlaces(description).map((place) => {
+    const model = machineModels[place.machine.type];
+    const core = createCore(place, seed, (sites.get(place.site.id) as SiteRuntime).environment);
+    return { place, model, core, behaviour: model.create(core, resolveParams(place.machine.type, place.machine.params)) };
+  });
+  const table = createTagTable(built.reduce((sum, entry) => sum + entry.behaviour.tags.length, 0));
+  const machines: PlantMachine[] = [];
+  const machineByPath = new Map<string, PlantMachine>();
+  for (const { place, model, core, behaviour } of built) {
     const machine: PlantMachine = {
       core,
       behaviour,
@@ -97,36 +76,63 @@ export function buildPlant(description: PlantDescription, seed: number, startMs:
       droppedLinks: 0,
       nextSampleMs: startMs,
     };
-    for (const definition of behaviour.tags) {
-      const override = place.machine.tags?.find((candidate) => candidate.name === definition.name);
-      const unit = override?.unit ?? definition.unit;
-      const conversion = (unit === undefined ? undefined : unitConversion(definition.unit, unit)) ?? { factor: 1, offset: 0 };
-      const convert = (value: number): number => value * conversion.factor + conversion.offset;
-      const tag: SimTag = {
-        index: table.tags.length,
-        path: `${place.path}/${definition.name}`,
-        machine: place.path,
-        name: definition.name,
-        dataType: definition.dataType,
-        ...(unit !== undefined ? { unit } : {}),
-        ...(definition.min !== undefined ? { min: convert(definition.min) } : {}),
-        ...(definition.max !== undefined ? { max: convert(definition.max) } : {}),
-        writable: definition.write !== undefined,
-        rateHz: override?.rateHz ?? definition.rateHz ?? 1,
-        description: definition.description,
-      };
-      addTag(table, { definition, tag, factor: conversion.factor, offset: conversion.offset });
-    }
+    for (const definition of behaviour.tags) addTag(table, placeTag(place, definition, table.tags.length));
     machines.push(machine);
     machineByPath.set(place.path, machine);
-    if (!model.station) site.utilities.push(machine);
-  });
+    if (!model.station) (sites.get(place.site.id) as SiteRuntime).utilities.push(machine);
+  }
   for (const site of description.sites) {
     for (const area of site.areas) for (const line of area.lines) (sites.get(site.id) as SiteRuntime).lines.push(buildLine(description, site.id, area.id, line, machineByPath));
   }
   const tagByPath = new Map<string, number>();
   for (const tag of table.tags) tagByPath.set(tag.path, tag.index);
   return { enterprise: description.enterprise, sites: [...sites.values()], machines, machineByPath, table, tagByPath };
+}
+
+function createCore(place: MachinePlace, seed: number, environment: SiteEnvironment): MachineCore {
+  const model = machineModels[place.machine.type];
+  const stationsInCell = place.cell.machines.filter((machine) => machineModels[machine.type].station).length;
+  return {
+    path: place.path,
+    id: place.machine.id,
+    type: place.machine.type,
+    site: place.site.id,
+    area: place.area.id,
+    line: place.line.id,
+    cell: place.cell.id,
+    random: createRandom(seed, place.path),
+    environment,
+    faults: createFaultEffects(),
+    state: 'running',
+    cycleProgress: 0,
+    cycles: 0,
+    goodParts: 0,
+    scrapParts: 0,
+    lastCycleSeconds: 0,
+    idealCycleSeconds: model.station ? (place.machine.idealCycleSeconds ?? (place.line.taktSeconds ?? plantDefaults.taktSeconds) * stationsInCell) : 0,
+  };
+}
+
+/** The tag as published: path, unit and range after the plant file's overrides. */
+function placeTag(place: MachinePlace, definition: TagDefinition, index: number): TagPlacement {
+  const override = place.machine.tags?.find((candidate) => candidate.name === definition.name);
+  const unit = override?.unit ?? definition.unit;
+  const conversion = (unit === undefined ? undefined : unitConversion(definition.unit, unit)) ?? { factor: 1, offset: 0 };
+  const convert = (value: number): number => value * conversion.factor + conversion.offset;
+  const tag: SimTag = {
+    index,
+    path: `${place.path}/${definition.name}`,
+    machine: place.path,
+    name: definition.name,
+    dataType: definition.dataType,
+    ...(unit !== undefined ? { unit } : {}),
+    ...(definition.min !== undefined ? { min: convert(definition.min) } : {}),
+    ...(definition.max !== undefined ? { max: convert(definition.max) } : {}),
+    writable: definition.write !== undefined,
+    rateHz: override?.rateHz ?? definition.rateHz ?? 1,
+    description: definition.description,
+  };
+  return { definition, tag, factor: conversion.factor, offset: conversion.offset };
 }
 
 /** Cells with stations become stages; a buffer sits between consecutive stages, half full at start. */
@@ -146,47 +152,3 @@ function buildLine(description: PlantDescription, siteId: string, areaId: string
   const stages: Stage[] = cells.map(({ cell, stations }, index) => ({ cell: cell.id, stations, input: index > 0 ? buffers[index - 1] : undefined, output: buffers[index] }));
   return { stages, buffers };
 }
-
-function countTags(place: MachinePlace): number {
-  const params = resolveParams(place.machine.type, place.machine.params);
-  // Only the oven's tag count depends on its parameters (3 tags a zone).
-  return place.machine.type === 'oven' ? ovenTags(params.zones) : baseTagCounts.get(place.machine.type) ?? probeCount(place);
-}
-
-const baseTagCounts = new Map<string, number>();
-
-function probeCount(place: MachinePlace): number {
-  const count = place.machine.type === 'oven' ? 0 : machineModels[place.machine.type].create(probeCore(place), resolveParams(place.machine.type, undefined)).tags.length;
-  baseTagCounts.set(place.machine.type, count);
-  return count;
-}
-
-function ovenTags(zones: number): number {
-  const withThree = baseTagCounts.get('oven@3') ?? machineModels.oven.create(probeCore(undefined), resolveParams('oven', { zones: 3 })).tags.length;
-  baseTagCounts.set('oven@3', withThree);
-  return withThree + 3 * (zones - 3);
-}
-
-function probeCore(place: MachinePlace | undefined): MachineCore {
-  return {
-    path: 'probe',
-    id: 'probe',
-    type: place?.machine.type ?? 'oven',
-    site: '',
-    area: '',
-    line: '',
-    cell: '',
-    random: createRandom(0, 'probe'),
-    environment: { timeMs: 0, ambientC: 20 },
-    faults: createFaultEffects(),
-    state: 'idle',
-    cycleProgress: 0,
-    cycles: 0,
-    goodParts: 0,
-    scrapParts: 0,
-    lastCycleSeconds: 0,
-    idealCycleSeconds: 60,
-  };
-}
-
-export { settle };
