@@ -11,3 +11,6 @@ export { createNodeMetrics } from './metrics.ts';
 export type { NodeMetrics } from './metrics.ts';
 export type { NodeInfo } from './routes/system-routes.ts';
 export { parseTime } from './time-param.ts';
+export { startSimulatorControlServer } from './simulator/control-server.ts';
+export type { SimulatorControlServer } from './simulator/control-server.ts';
+export { registerSimulatorControlRoutes } from './simulator/control-routes.ts';

@@ -30,13 +30,14 @@ async function measureShape(context: BenchContext, workload: Workload, points: n
     const label = `ingest-batched ${workload.kind} ×${workload.pointsPerMessage}`;
     const result = await compareIngest(context, label, ours, raw, workload, points);
     const ingest = await node.ingest();
+    const commits = await node.commitNote();
     const rejected = Object.entries(ingest.rejectedByReason).filter(([, n]) => n > 0);
     return {
       ...result,
       notes: [
         `${describeWorkload(workload)}: node counters received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}, failed ${count(ingest.failed)}` +
           `; cores busy (medians): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}` +
-          `; raw aedes runs ${rateRuns(result.raw)} points/s at ${cpuRuns(result.raw, 'aedes')} µs/point.`,
+          `; raw aedes runs ${rateRuns(result.raw)} points/s at ${cpuRuns(result.raw, 'aedes')} µs/point; ${commits}`,
       ],
     };
   } finally {

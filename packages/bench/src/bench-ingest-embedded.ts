@@ -21,6 +21,7 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
     const raw = sinkTarget('raw aedes', sink, rawPublisher, { aedes: sink.pid });
     const result = await compareIngest(context.quick ? context : { ...context, runs: 5 }, 'ingest-embedded', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
     const ingest = await node.ingest();
+    const commits = await node.commitNote();
     const rate = medianRate(result.ours);
     const rawRate = medianRate(result.raw);
     const nodeCpu = medianCpu(result.ours, 'node');
@@ -55,6 +56,7 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
       ],
       notes: [
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
+        `Group commits: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,
         `Raw runs: ${rateRuns(result.raw)} msg/s; raw aedes CPU µs/msg ${cpuRuns(result.raw, 'aedes')}; publisher CPU µs/msg ${cpuSummary(result.raw, [['publisher', 'median']])}. Ratios are medians of per-run ratios (ours and raw alternate).`,
         `Cores busy (medians of our runs): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}; the rest of the machine (other work, kernel softirq) used ${othersRuns(result.ours)} cores in our runs.`,

@@ -31,6 +31,7 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
     const raw = sinkTarget('raw mqtt.js subscriber', sink, publisher, { subscriber: sink.pid, mosquitto: mosquittoPid });
     const result = await compareIngest(context.quick ? context : { ...context, runs: 5 }, 'ingest-mosquitto', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
     const ingest = await node.ingest();
+    const commits = await node.commitNote();
     const rate = medianRate(result.ours);
     const rawRate = medianRate(result.raw);
     return {
@@ -64,6 +65,7 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
       ],
       notes: [
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
+        `Group commits: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,
         `Raw runs: ${rateRuns(result.raw)} msg/s; CPU µs/msg ${cpuSummary(result.raw, [['subscriber', 'subscriber'], ['mosquitto', 'mosquitto'], ['publisher', 'publisher']])}. Ratios are medians of per-run ratios (ours and raw alternate).`,
         `Cores busy (medians of our runs): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), mosquitto ${fixed(medianBusy(result.ours, 'mosquitto'), 2)}, publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}; the rest of the machine used ${othersRuns(result.ours)} cores in our runs.`,

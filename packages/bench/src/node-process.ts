@@ -94,6 +94,20 @@ export class NodeProcess {
     return Number(match[1]);
   }
 
+  /** Group commits so far, from /metrics: how many, points per commit, mean time from store.write to durable. */
+  async commitStats(): Promise<{ commits: number; pointsPerCommit: number; meanCommitMs: number }> {
+    const text = await (await fetch(`${this.apiUrl}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const commits = read('shopfloor_batches_total');
+    return { commits, pointsPerCommit: read('shopfloor_points_stored_total') / commits, meanCommitMs: (1_000 * read('shopfloor_commit_seconds_sum')) / read('shopfloor_commit_seconds_count') };
+  }
+
+  /** Notes line for a benchmark: the group commits the node made over all its runs. */
+  async commitNote(): Promise<string> {
+    const { commits, pointsPerCommit, meanCommitMs } = await this.commitStats();
+    return `${Math.round(pointsPerCommit).toLocaleString('en-US')} points per group commit on average (${commits.toLocaleString('en-US')} commits over all runs incl. warm-up; mean store.write → durable ${meanCommitMs.toFixed(2)} ms).`;
+  }
+
   /** The node's ingest counters (`GET /api/v1/ingest`, needs the admin token). */
   async ingest(): Promise<IngestCounters> {
     const response = await fetch(`${this.apiUrl}/api/v1/ingest`, { headers: { authorization: `Bearer ${this.token}` } });

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
     if (benchProfileDir !== undefined) mkdirSync(benchProfileDir, { recursive: true });
     context.log(`▶ ${name}`);
     const benchStarted = Date.now();
-    const result = await bench({ ...context, profileDir: benchProfileDir });
+    const load = loadavg()[0] ?? Number.NaN;
+    const measured = await bench({ ...context, profileDir: benchProfileDir });
+    const provenance = `Run ${new Date(benchStarted).toISOString().slice(0, 16).replace('T', ' ')} UTC from ${codeVersion()}; load average ${load.toFixed(2)} at its start; ${((Date.now() - benchStarted) / 1_000).toFixed(0)} s.`;
+    const result = { ...measured, notes: [...measured.notes, provenance] };
     results.push(result);
     context.log(`\n### ${result.title}\n\n${renderResult(result)}\n\n(${((Date.now() - benchStarted) / 1_000).toFixed(0)} s)\n`);
     if (benchProfileDir !== undefined) context.log(summariseProfiles(benchProfileDir));
@@ -74,16 +77,16 @@ async function main(): Promise<void> {
   }
   const date = new Date().toISOString().slice(0, 10);
   const meta = [
-    `Produced by \`npm run bench\` on ${date} from ${codeVersion()} (${selected.length === Object.keys(benchmarks).length ? 'all benchmarks' : `this update: ${selected.join(', ')}`}, ${seconds.toFixed(0)} s).`,
+    `Produced by \`npm run bench\` on ${date} from ${codeVersion()} (${seconds.toFixed(0)} s for all six).`,
     `Machine: ${machine}. The 2 vCPUs are shared with other work, and the load generator (publisher process) and the brokers run on the same machine, so absolute rates move 10–20 % between runs: read the ratios to the raw references and the CPU µs per point.`,
     'Figures are medians of 3 runs (5 for single-point ingest) after a warm-up run; every run is listed. Ours and the raw reference alternate run by run, and ratios are medians of per-run ratios. ' +
       'CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads; the node main thread from /proc/<pid>/task/<pid>/stat) for processes and process.cpuUsage() in-process. ' +
       '"The rest of the machine" is /proc/stat busy time minus the measured processes: the interference each run shared the cores with.',
   ].join('\n');
+  // A partial run rewrites only its own sections (each names its run); the header and summary belong to full runs.
   const all = selected.length === Object.keys(benchmarks).length;
   updateBenchmarksFile(benchmarksFile, [
-    { id: 'meta', title: 'How these figures were made', body: meta },
-    ...(all ? [{ id: 'summary', title: 'Goals at a glance', body: summaryTable(results) }] : []),
+    ...(all ? [{ id: 'meta', title: 'How these figures were made', body: meta }, { id: 'summary', title: 'Goals at a glance', body: summaryTable(results) }] : []),
     ...results.map((result) => ({ id: result.id, title: result.title, body: renderResult(result) })),
   ]);
   context.log(`Updated ${benchmarksFile}.`);

@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 
 export interface SchemaProblem {
@@ -18,7 +19,7 @@ export interface SchemaProblem {
 export function schemaProblems(schema: TSchema, value: unknown, sourceOf: (keys: readonly string[]) => string): SchemaProblem[] {
   const byPath = new Map<string, { keys: string[]; expected: Set<string> }>();
   const unknownKeys: SchemaProblem[] = [];
-  for (const error of Value.Errors(schema, value)) {
+  for (const error of allErrors(schema, value)) {
     const keys = error.instancePath.split('/').slice(1).map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'additionalProperties') {
@@ -109,4 +110,15 @@ function valueAt(value: unknown, keys: readonly string[]): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** TypeBox stops at 8 errors by default; a file with more problems should hear of all of them. */
+function allErrors(schema: TSchema, value: unknown): ReturnType<typeof Value.Errors> {
+  const previous = Settings.Get().maxErrors;
+  Settings.Set({ maxErrors: 1_000 });
+  try {
+    return Value.Errors(schema, value);
+  } finally {
+    Settings.Set({ maxErrors: previous });
+  }
 }

@@ -27,14 +27,19 @@ export function descriptionProblems(description: PlantDescription, source: strin
       area.lines.forEach((line, lineIndex) =>
         (line.buffers ?? []).forEach((buffer, bufferIndex) => {
           if (!line.cells.some((cell) => cell.id === buffer.after)) {
-            problem(['sites', `${siteIndex}`, 'areas', `${areaIndex}`, 'lines', `${lineIndex}`, 'buffers', `${bufferIndex}`, 'after'], `a cell of line "${line.id}" (${line.cells.map((cell) => cell.id).join(', ')})`, describeValue(buffer.after));
+            problem(
+              ['sites', `${siteIndex}`, 'areas', `${areaIndex}`, 'lines', `${lineIndex}`, 'buffers', `${bufferIndex}`, 'after'],
+              `a cell of line "${line.id}" (${line.cells.map((cell) => cell.id).join(', ')})`,
+              describeValue(buffer.after),
+            );
           }
         }),
       ),
     ),
   );
   const startMs = description.startTime === undefined ? 0 : parseInstant(description.startTime, 0);
-  if (description.startTime !== undefined && (startMs === undefined || description.startTime.startsWith('+'))) problem(['startTime'], 'an ISO 8601 time such as "2025-01-06T06:00:00Z"', describeValue(description.startTime));
+  if (description.startTime !== undefined && (startMs === undefined || description.startTime.startsWith('+')))
+    problem(['startTime'], 'an ISO 8601 time such as "2025-01-06T06:00:00Z"', describeValue(description.startTime));
   const paths = places.map((place) => place.path);
   (description.faults ?? []).forEach((fault, index) => {
     const keys = ['faults', `${index}`];
@@ -44,11 +49,15 @@ export function descriptionProblems(description: PlantDescription, source: strin
       return;
     }
     const place = places.find((candidate) => candidate.path === found.path) as MachinePlace;
-    if (fault.at !== undefined && parseInstant(fault.at, 0) === undefined) problem([...keys, 'at'], 'an ISO 8601 time or "+<duration>" such as "+5m"', describeValue(fault.at));
-    if (fault.kind === 'cavitation' && place.machine.type !== 'pump') problem([...keys, 'kind'], 'a fault a ' + place.machine.type + ' can have (cavitation is for pumps)', describeValue(fault.kind));
+    if (fault.at !== undefined && parseInstant(fault.at, 0) === undefined)
+      problem([...keys, 'at'], 'an ISO 8601 time or "+<duration>" such as "+5m"', describeValue(fault.at));
+    if (fault.kind === 'cavitation' && place.machine.type !== 'pump')
+      problem([...keys, 'kind'], 'a fault a ' + place.machine.type + ' can have (cavitation is for pumps)', describeValue(fault.kind));
     const tagNames = machineTagCatalogue(place.machine.type).map((tag) => tag.name);
-    if (sensorFaults.has(fault.kind) && fault.tag === undefined) problem([...keys, 'tag'], `the tag the ${fault.kind} affects (one of ${tagNames.join(', ')})`, 'nothing');
-    if (fault.tag !== undefined && !tagNames.includes(fault.tag)) problem([...keys, 'tag'], `a tag of a ${place.machine.type} (${tagNames.join(', ')})`, describeValue(fault.tag));
+    if (sensorFaults.has(fault.kind) && fault.tag === undefined)
+      problem([...keys, 'tag'], `the tag the ${fault.kind} affects (one of ${tagNames.join(', ')})`, 'nothing');
+    if (fault.tag !== undefined && !tagNames.includes(fault.tag))
+      problem([...keys, 'tag'], `a tag of a ${place.machine.type} (${tagNames.join(', ')})`, describeValue(fault.tag));
   });
   return problems;
 }
@@ -63,7 +72,12 @@ function checkMachine(place: MachinePlace, problem: Report): void {
     if (!allowed.has(key)) problem([...keys, 'params', key], `a parameter of a ${machine.type} (${[...allowed].join(', ')})`, `"${key}"`);
   }
   const bearing = machine.params?.bearing;
-  if (bearing !== undefined && bearing.ballDiameterMm >= bearing.pitchDiameterMm) problem([...keys, 'params', 'bearing', 'ballDiameterMm'], `a ball diameter less than the pitch diameter (${bearing.pitchDiameterMm} mm)`, describeValue(bearing.ballDiameterMm));
+  if (bearing !== undefined && bearing.ballDiameterMm >= bearing.pitchDiameterMm)
+    problem(
+      [...keys, 'params', 'bearing', 'ballDiameterMm'],
+      `a ball diameter less than the pitch diameter (${bearing.pitchDiameterMm} mm)`,
+      describeValue(bearing.ballDiameterMm),
+    );
   const catalogue = machineTagCatalogue(machine.type);
   const seen = new Set<string>();
   (machine.tags ?? []).forEach((override, index) => {
@@ -77,12 +91,17 @@ function checkMachine(place: MachinePlace, problem: Report): void {
     seen.add(override.name);
     if (override.unit !== undefined && unitConversion(tag.unit, override.unit) === undefined) {
       const units = convertibleUnits(tag.unit);
-      problem([...overrideKeys, 'unit'], units.length > 0 ? `one of ${units.map((unit) => `"${unit}"`).join(', ')}` : `no unit (tag "${tag.name}" has none)`, describeValue(override.unit));
+      problem(
+        [...overrideKeys, 'unit'],
+        units.length > 0 ? `one of ${units.map((unit) => `"${unit}"`).join(', ')}` : `no unit (tag "${tag.name}" has none)`,
+        describeValue(override.unit),
+      );
     }
   });
   const longest = catalogue.reduce((name, entry) => (entry.name.length > name.length ? entry.name : name), '');
   const pathProblem = tagPathProblem(`${place.path}/${longest}`);
-  if (pathProblem !== undefined) problem([...keys, 'id'], 'ids short enough for a tag path of at most 256 characters', `tag path "${place.path}/${longest}" ${pathProblem}`);
+  if (pathProblem !== undefined)
+    problem([...keys, 'id'], 'ids short enough for a tag path of at most 256 characters', `tag path "${place.path}/${longest}" ${pathProblem}`);
 }
 
 function checkUniqueIds(description: PlantDescription, problem: Report): void {
@@ -93,14 +112,36 @@ function checkUniqueIds(description: PlantDescription, problem: Report): void {
       seen.add(id);
     });
   };
-  unique(description.sites.map((site) => site.id), ['sites'], 'site');
+  unique(
+    description.sites.map((site) => site.id),
+    ['sites'],
+    'site',
+  );
   description.sites.forEach((site, s) => {
-    unique(site.areas.map((area) => area.id), ['sites', `${s}`, 'areas'], 'area');
+    unique(
+      site.areas.map((area) => area.id),
+      ['sites', `${s}`, 'areas'],
+      'area',
+    );
     site.areas.forEach((area, a) => {
-      unique(area.lines.map((line) => line.id), ['sites', `${s}`, 'areas', `${a}`, 'lines'], 'line');
+      unique(
+        area.lines.map((line) => line.id),
+        ['sites', `${s}`, 'areas', `${a}`, 'lines'],
+        'line',
+      );
       area.lines.forEach((line, l) => {
-        unique(line.cells.map((cell) => cell.id), ['sites', `${s}`, 'areas', `${a}`, 'lines', `${l}`, 'cells'], 'cell');
-        line.cells.forEach((cell, c) => unique(cell.machines.map((machine) => machine.id), ['sites', `${s}`, 'areas', `${a}`, 'lines', `${l}`, 'cells', `${c}`, 'machines'], 'machine'));
+        unique(
+          line.cells.map((cell) => cell.id),
+          ['sites', `${s}`, 'areas', `${a}`, 'lines', `${l}`, 'cells'],
+          'cell',
+        );
+        line.cells.forEach((cell, c) =>
+          unique(
+            cell.machines.map((machine) => machine.id),
+            ['sites', `${s}`, 'areas', `${a}`, 'lines', `${l}`, 'cells', `${c}`, 'machines'],
+            'machine',
+          ),
+        );
       });
     });
   });

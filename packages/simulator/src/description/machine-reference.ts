@@ -13,6 +13,21 @@ export function findMachine(reference: string, paths: readonly string[]): Machin
     return wanted.every((segment, index) => segments[offset + index] === segment);
   });
   if (matches.length === 1) return { path: matches[0] as string };
-  if (matches.length === 0) return { problem: `machine "${reference}" does not exist${paths.length > 0 ? ` (e.g. ${paths.slice(0, 3).map((path) => `"${path}"`).join(', ')})` : ''}` };
-  return { problem: `machine "${reference}" is ambiguous: ${matches.slice(0, 4).map((path) => `"${path}"`).join(', ')}${matches.length > 4 ? ', …' : ''}; give more of its path` };
+  if (matches.length === 0)
+    return {
+      problem: `machine "${reference}" does not exist${
+        paths.length > 0
+          ? ` (e.g. ${paths
+              .slice(0, 3)
+              .map((path) => `"${path}"`)
+              .join(', ')})`
+          : ''
+      }`,
+    };
+  return {
+    problem: `machine "${reference}" is ambiguous: ${matches
+      .slice(0, 4)
+      .map((path) => `"${path}"`)
+      .join(', ')}${matches.length > 4 ? ', …' : ''}; give more of its path`,
+  };
 }

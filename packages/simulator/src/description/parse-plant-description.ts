@@ -8,7 +8,14 @@ import { plantDescriptionSchema, type PlantDescription } from './plant-descripti
 /** Every problem of a parsed plant description (schema, then references); empty when it is valid. */
 export function plantDescriptionProblems(value: unknown, sourceName: string): SchemaProblem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [{ source: sourceName, path: '(root)', expected: 'a mapping with enterprise, sites and optionally seed, startTime, shifts, faults', found: describeValue(value) }];
+    return [
+      {
+        source: sourceName,
+        path: '(root)',
+        expected: 'a mapping with enterprise, sites and optionally seed, startTime, shifts, faults',
+        found: describeValue(value),
+      },
+    ];
   }
   const problems = schemaProblems(plantDescriptionSchema, value, () => sourceName);
   if (problems.length > 0) return problems;
@@ -22,7 +29,9 @@ export function parsePlantDescription(text: string, sourceName: string): PlantDe
     value = parseYaml(text);
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos !== undefined ? ` at line ${error.linePos[0].line}` : '';
-    throw invalid([{ source: sourceName, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` }]);
+    throw invalid([
+      { source: sourceName, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` },
+    ]);
   }
   return checkedDescription(value, sourceName);
 }

@@ -7,7 +7,14 @@ import { faultKinds, machineTypes, type FaultKind, type MachineType } from '../p
  * (unique ids, references, per-type parameters) is checked in `description-problems.ts`.
  */
 
-const segment = (what: string) => Type.String({ pattern: '^[A-Za-z0-9_\\-.:]{1,64}$', description: `${what}: one tag path segment (letters, digits, "_", "-", ".", ":").` });
+/**
+ * One of a list of words. A pattern rather than a union of literals: TypeBox stops after 8 errors
+ * and counts one per literal, so a union would cut the list of allowed words short.
+ */
+const oneOf = <T extends string>(words: readonly T[], what: string) =>
+  Type.Unsafe<T>(Type.String({ pattern: `^(${words.join('|')})$`, description: `${what}: one of ${words.join(', ')}.` }));
+const segment = (what: string) =>
+  Type.String({ pattern: '^[A-Za-z0-9_\\-.:]{1,64}$', description: `${what}: one tag path segment (letters, digits, "_", "-", ".", ":").` });
 /** `90s`, `5m`, `1.5h`, `3d`; `+` allowed (relative to the plant's start). */
 const duration = (what: string) => Type.String({ pattern: '^\\+?\\d+(\\.\\d+)?(ms|s|m|h|d)$', description: `${what}, e.g. "90s", "5m", "1.5h", "3d".` });
 const timeOfDay = (what: string) => Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: `${what}, "HH:MM" in the site's local time.` });
@@ -27,7 +34,9 @@ export type BearingGeometry = Static<typeof bearingGeometrySchema>;
 export const machineParamsSchema = Type.Object(
   {
     ratedPowerKw: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 20_000, description: 'Rated power of the main motor.' })),
-    ratedSpeedRpm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 60_000, description: 'Rated speed of the main shaft (the one whose vibration is measured).' })),
+    ratedSpeedRpm: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 60_000, description: 'Rated speed of the main shaft (the one whose vibration is measured).' }),
+    ),
     voltageV: Type.Optional(Type.Number({ minimum: 100, maximum: 15_000, description: 'Line-to-line supply voltage.' })),
     powerFactor: Type.Optional(Type.Number({ minimum: 0.3, maximum: 1, description: 'Power factor at rated load.' })),
     efficiency: Type.Optional(Type.Number({ minimum: 0.3, maximum: 1, description: 'Motor efficiency.' })),
@@ -62,9 +71,11 @@ export type TagOverride = Static<typeof tagOverrideSchema>;
 export const machineDescriptionSchema = Type.Object(
   {
     id: segment('Machine id, unique in its cell'),
-    type: Type.Unsafe<MachineType>(Type.Union(machineTypes.map((type) => Type.Literal(type)), { description: `One of ${machineTypes.join(', ')}.` })),
+    type: oneOf<MachineType>(machineTypes, 'Machine type'),
     params: Type.Optional(machineParamsSchema),
-    idealCycleSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'Ideal cycle time of one part; default: line takt × machines in the cell.' })),
+    idealCycleSeconds: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'Ideal cycle time of one part; default: line takt × machines in the cell.' }),
+    ),
     tags: Type.Optional(Type.Array(tagOverrideSchema)),
   },
   { additionalProperties: false },
@@ -127,7 +138,11 @@ export const shiftSchema = Type.Object(
     name: segment('Shift name'),
     start: timeOfDay('Start of the shift'),
     hours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'Length of the shift.' }),
-    breaks: Type.Optional(Type.Array(Type.Object({ start: timeOfDay('Start of the break'), minutes: Type.Number({ exclusiveMinimum: 0, maximum: 600 }) }, { additionalProperties: false }))),
+    breaks: Type.Optional(
+      Type.Array(
+        Type.Object({ start: timeOfDay('Start of the break'), minutes: Type.Number({ exclusiveMinimum: 0, maximum: 600 }) }, { additionalProperties: false }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -136,7 +151,7 @@ export type ShiftDescription = Static<typeof shiftSchema>;
 export const faultDescriptionSchema = Type.Object(
   {
     machine: Type.String({ minLength: 1, description: 'Machine id, or a path suffix (`line1/pump-1`) or full path when ids repeat.' }),
-    kind: Type.Unsafe<FaultKind>(Type.Union(faultKinds.map((kind) => Type.Literal(kind)), { description: `One of ${faultKinds.join(', ')}.` })),
+    kind: oneOf<FaultKind>(faultKinds, 'Fault kind'),
     at: Type.Optional(Type.String({ minLength: 1, description: 'When the fault starts: an ISO time or "+5m" after the start; absent: at the start.' })),
     severity: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'How bad the fault is at its start.' })),
     timeToFailure: Type.Optional(duration('From the start of the fault until the machine fails')),

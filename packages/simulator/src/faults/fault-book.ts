@@ -1,4 +1,4 @@
-import type { FaultKind, FaultLabel, PlantEvent } from '../plant-api.ts';
+import type { FaultLabel, PlantEvent } from '../plant-api.ts';
 import type { PlantMachine } from '../plant/plant-machine.ts';
 import { effectOf, physicalFaults, progressiveSeverity } from './fault-kinds.ts';
 
@@ -19,54 +19,57 @@ export interface ActiveFault {
 export interface FaultBook {
   readonly all: ActiveFault[];
   readonly active: ActiveFault[];
+  /** Active faults by machine, so a machine's effects cost its own faults only. */
+  readonly byMachine: Map<PlantMachine, ActiveFault[]>;
   nextId: number;
 }
 
 export function createFaultBook(): FaultBook {
-  return { all: [], active: [], nextId: 1 };
+  return { all: [], active: [], byMachine: new Map(), nextId: 1 };
 }
 
 export function addFault(book: FaultBook, fault: ActiveFault): void {
   book.all.push(fault);
   book.active.push(fault);
+  book.byMachine.set(fault.machine, [...(book.byMachine.get(fault.machine) ?? []), fault]);
   applyEffects(book, fault.machine, fault.label.startedAt);
 }
 
 export function removeFault(book: FaultBook, fault: ActiveFault, at: number): void {
   fault.label = { ...fault.label, clearedAt: at };
   book.active.splice(book.active.indexOf(fault), 1);
+  const remaining = (book.byMachine.get(fault.machine) ?? []).filter((candidate) => candidate !== fault);
+  if (remaining.length > 0) book.byMachine.set(fault.machine, remaining);
+  else book.byMachine.delete(fault.machine);
   applyEffects(book, fault.machine, at);
 }
 
 /** Grows progressive faults and fails machines whose failure time has come. */
 export function stepFaults(book: FaultBook, at: number, emit: (event: PlantEvent) => void): void {
   if (book.active.length === 0) return;
-  const touched = new Set<PlantMachine>();
-  for (const fault of book.active) {
-    if (fault.label.failureAt === undefined) continue;
-    touched.add(fault.machine);
-    if (!fault.failed && at >= fault.label.failureAt) {
-      fault.failed = true;
-      if (fault.machine.failedBy === undefined) fault.machine.failedBy = fault.label.id;
-      emit({ type: 'failure', label: fault.label, at });
+  for (const [machine, faults] of book.byMachine) {
+    let progressive = false;
+    for (const fault of faults) {
+      if (fault.label.failureAt === undefined) continue;
+      progressive = true;
+      if (!fault.failed && at >= fault.label.failureAt) {
+        fault.failed = true;
+        if (machine.failedBy === undefined) machine.failedBy = fault.label.id;
+        emit({ type: 'failure', label: fault.label, at });
+      }
     }
+    if (progressive) applyEffects(book, machine, at);
   }
-  for (const machine of touched) applyEffects(book, machine, at);
 }
 
 /** Sets a machine's fault effects: for each kind, the worst active fault of that kind. */
 export function applyEffects(book: FaultBook, machine: PlantMachine, at: number): void {
   const effects = machine.core.faults;
   effects.wear = effects.imbalance = effects.misalignment = effects.cavitation = effects.overheating = 0;
-  for (const fault of book.active) {
-    if (fault.machine !== machine) continue;
+  for (const fault of book.byMachine.get(machine) ?? []) {
     const label = fault.label;
     fault.severity = label.failureAt === undefined ? label.severity : progressiveSeverity(label.severity, label.startedAt, label.failureAt, at);
     const effect = effectOf[label.kind];
     if (effect !== undefined && physicalFaults.has(label.kind)) effects[effect] = Math.max(effects[effect], fault.severity);
   }
-}
-
-export function activeOfKind(book: FaultBook, machine: PlantMachine, kind: FaultKind): ActiveFault[] {
-  return book.active.filter((fault) => fault.machine === machine && fault.label.kind === kind);
 }

@@ -26,11 +26,56 @@ export const conveyorModel: MachineModel = {
     const state = { load: 0 };
     const moving = (): boolean => core.state === 'running' || core.state === 'starved';
     const tags: TagDefinition[] = [
-      { name: 'belt-speed', dataType: 'float', unit: 'm/s', min: 0, max: 2, noise: 0.001, description: 'Belt speed.', read: () => (rotor.speed.value / params.ratedSpeedRpm) * params.beltSpeedMs },
-      { name: 'speed-setpoint', dataType: 'float', unit: 'm/s', min: 0.05, max: 1.5, description: 'Belt speed setpoint; changes the transfer time (writable).', read: () => setpoints.speedMs, write: (value) => (setpoints.speedMs = value as number) },
-      { name: 'motor-speed', dataType: 'float', unit: 'rpm', min: 0, max: Math.round(params.ratedSpeedRpm * 3.1), noise: 0.5, description: 'Drive motor speed.', read: () => rotor.speed.value },
-      { name: 'gearbox-temperature', dataType: 'float', unit: '°C', min: -20, max: 120, noise: 0.1, description: 'Gearbox oil temperature.', read: () => gearbox.value },
-      { name: 'belt-tension', dataType: 'float', unit: 'kN', min: 0, max: 20, noise: 0.02, description: 'Belt tension at the take-up.', read: () => 4 + 3 * state.load },
+      {
+        name: 'belt-speed',
+        dataType: 'float',
+        unit: 'm/s',
+        min: 0,
+        max: 2,
+        noise: 0.001,
+        description: 'Belt speed.',
+        read: () => (rotor.speed.value / params.ratedSpeedRpm) * params.beltSpeedMs,
+      },
+      {
+        name: 'speed-setpoint',
+        dataType: 'float',
+        unit: 'm/s',
+        min: 0.05,
+        max: 1.5,
+        description: 'Belt speed setpoint; changes the transfer time (writable).',
+        read: () => setpoints.speedMs,
+        write: (value) => (setpoints.speedMs = value as number),
+      },
+      {
+        name: 'motor-speed',
+        dataType: 'float',
+        unit: 'rpm',
+        min: 0,
+        max: Math.round(params.ratedSpeedRpm * 3.1),
+        noise: 0.5,
+        description: 'Drive motor speed.',
+        read: () => rotor.speed.value,
+      },
+      {
+        name: 'gearbox-temperature',
+        dataType: 'float',
+        unit: '°C',
+        min: -20,
+        max: 120,
+        noise: 0.1,
+        description: 'Gearbox oil temperature.',
+        read: () => gearbox.value,
+      },
+      {
+        name: 'belt-tension',
+        dataType: 'float',
+        unit: 'kN',
+        min: 0,
+        max: 20,
+        noise: 0.02,
+        description: 'Belt tension at the take-up.',
+        read: () => 4 + 3 * state.load,
+      },
       { name: 'jam', dataType: 'bool', description: 'Jam detected (photo-eye blocked too long); the conveyor is stopped.', read: () => core.state === 'down' },
       ...driveTags(drive, 'drive motor'),
       ...vibrationTags(rotor, ['x']),
@@ -50,7 +95,9 @@ export const conveyorModel: MachineModel = {
         stepRotor(rotor, dtS, on ? (params.ratedSpeedRpm * setpoints.speedMs) / params.beltSpeedMs : 0, state.load, ambient, faults);
         const speedFactor = rotor.speed.value / params.ratedSpeedRpm;
         const carrying = core.state === 'running' ? 0.2 : 0;
-        state.load = on ? Math.max(0, (0.35 + carrying) * speedFactor * (1 + stepWander(friction, dtS, core.random)) + 0.05 * faults.wear + 0.04 * faults.misalignment) : 0;
+        state.load = on
+          ? Math.max(0, (0.35 + carrying) * speedFactor * (1 + stepWander(friction, dtS, core.random)) + 0.05 * faults.wear + 0.04 * faults.misalignment)
+          : 0;
         stepDrive(drive, params, dtS, state.load, on, ambient, faults.overheating);
         follow(gearbox, ambient + 30 * state.load + 20 * faults.overheating, dtS);
       },

@@ -45,5 +45,5 @@ const genericParams: Omit<ResolvedParams, 'ratedPowerKw' | 'ratedSpeedRpm' | 'be
 
 export function resolveParams(type: MachineType, params: MachineParams | undefined): ResolvedParams {
   const model = machineModels[type];
-  return { ...genericParams, ...model.defaults, ...params } as ResolvedParams;
+  return { ...genericParams, ...model.defaults, ...params };
 }

@@ -2,6 +2,7 @@ import { createDrive, stepDrive } from '../physics/drive.ts';
 import { createLag, follow } from '../physics/lag.ts';
 import { createPiController, holdOutput, stepPiController, type PiController } from '../physics/pi-controller.ts';
 import type { MachineModel, TagDefinition } from './machine-behaviour.ts';
+import { isEnergised } from './machine-core.ts';
 import { createRotor, rotorLags, stepRotor } from './rotor.ts';
 import { driveAlarms, driveTags, meterTags, productionTags, statusTags, vibrationTags } from './standard-tags.ts';
 
@@ -36,23 +37,98 @@ export const ovenModel: MachineModel = {
     // Heat loss per kelvin: a zone at 200 °C needs 55 % of its heaters with no parts.
     const lossKwPerK = (0.55 * zonePowerKw) / (200 - 22);
     const capacityKjPerK = lossKwPerK * zoneTauS;
-    const zones: Zone[] = Array.from({ length: params.zones }, (_, index) => ({ temperatureC: ambientC, setpointC: defaultSetpointsC[index] ?? 190, controller: createPiController(0.08, 300) }));
+    const zones: Zone[] = Array.from({ length: params.zones }, (_, index) => ({
+      temperatureC: ambientC,
+      setpointC: defaultSetpointsC[index] ?? 190,
+      controller: createPiController(0.08, 300),
+    }));
     const setpoints = { beltMMin: nominalBeltMMin };
     const exhaust = createLag(ambientC, 300);
     const state = { heaterKw: 0, heaterKwh: 0, partsKw: 0 };
     const zoneTags: TagDefinition[] = zones.flatMap((zone, index) => [
-      { name: `zone${index + 1}-temperature`, dataType: 'float', unit: '°C', min: 0, max: 400, noise: 0.15, description: `Air temperature of zone ${index + 1}.`, read: () => zone.temperatureC } satisfies TagDefinition,
-      { name: `zone${index + 1}-setpoint`, dataType: 'float', unit: '°C', min: 20, max: 300, description: `Temperature setpoint of zone ${index + 1} (writable).`, read: () => zone.setpointC, write: (value) => (zone.setpointC = value as number) } satisfies TagDefinition,
-      { name: `zone${index + 1}-heater-output`, dataType: 'float', unit: '%', min: 0, max: 100, description: `Controller output to the heaters of zone ${index + 1}.`, read: () => zone.controller.output * 100 } satisfies TagDefinition,
+      {
+        name: `zone${index + 1}-temperature`,
+        dataType: 'float',
+        unit: '°C',
+        min: 0,
+        max: 400,
+        noise: 0.15,
+        description: `Air temperature of zone ${index + 1}.`,
+        read: () => zone.temperatureC,
+      } satisfies TagDefinition,
+      {
+        name: `zone${index + 1}-setpoint`,
+        dataType: 'float',
+        unit: '°C',
+        min: 20,
+        max: 300,
+        description: `Temperature setpoint of zone ${index + 1} (writable).`,
+        read: () => zone.setpointC,
+        write: (value) => (zone.setpointC = value as number),
+      } satisfies TagDefinition,
+      {
+        name: `zone${index + 1}-heater-output`,
+        dataType: 'float',
+        unit: '%',
+        min: 0,
+        max: 100,
+        description: `Controller output to the heaters of zone ${index + 1}.`,
+        read: () => zone.controller.output * 100,
+      } satisfies TagDefinition,
     ]);
     const tags: TagDefinition[] = [
       ...zoneTags,
-      { name: 'heater-power', dataType: 'float', unit: 'kW', min: 0, max: Math.ceil(params.heaterKw * 1.1), noise: 0.1, description: 'Electrical power of all heaters.', read: () => state.heaterKw },
+      {
+        name: 'heater-power',
+        dataType: 'float',
+        unit: 'kW',
+        min: 0,
+        max: Math.ceil(params.heaterKw * 1.1),
+        noise: 0.1,
+        description: 'Electrical power of all heaters.',
+        read: () => state.heaterKw,
+      },
       { name: 'heater-energy', dataType: 'float', unit: 'kWh', min: 0, description: 'Heater energy since start (counter).', read: () => state.heaterKwh },
-      { name: 'exhaust-temperature', dataType: 'float', unit: '°C', min: 0, max: 400, noise: 0.3, description: 'Exhaust air temperature.', read: () => exhaust.value },
-      { name: 'fan-speed', dataType: 'float', unit: 'rpm', min: 0, max: Math.round(params.ratedSpeedRpm * 1.1), noise: 0.5, description: 'Circulation fan speed.', read: () => rotor.speed.value },
-      { name: 'belt-speed', dataType: 'float', unit: 'm/min', min: 0, max: 3, noise: 0.002, description: 'Belt speed; parts spend the oven length at it.', read: () => (core.state === 'running' ? setpoints.beltMMin : 0) },
-      { name: 'belt-speed-setpoint', dataType: 'float', unit: 'm/min', min: 0.2, max: 3, description: 'Belt speed setpoint; a faster belt shortens the cycle (writable).', read: () => setpoints.beltMMin, write: (value) => (setpoints.beltMMin = value as number) },
+      {
+        name: 'exhaust-temperature',
+        dataType: 'float',
+        unit: '°C',
+        min: 0,
+        max: 400,
+        noise: 0.3,
+        description: 'Exhaust air temperature.',
+        read: () => exhaust.value,
+      },
+      {
+        name: 'fan-speed',
+        dataType: 'float',
+        unit: 'rpm',
+        min: 0,
+        max: Math.round(params.ratedSpeedRpm * 1.1),
+        noise: 0.5,
+        description: 'Circulation fan speed.',
+        read: () => rotor.speed.value,
+      },
+      {
+        name: 'belt-speed',
+        dataType: 'float',
+        unit: 'm/min',
+        min: 0,
+        max: 3,
+        noise: 0.002,
+        description: 'Belt speed; it runs while the oven is up, also without parts, and stops when blocked.',
+        read: () => (isEnergised(core.state) && core.state !== 'blocked' ? setpoints.beltMMin : 0),
+      },
+      {
+        name: 'belt-speed-setpoint',
+        dataType: 'float',
+        unit: 'm/min',
+        min: 0.2,
+        max: 3,
+        description: 'Belt speed setpoint; a faster belt shortens the cycle (writable).',
+        read: () => setpoints.beltMMin,
+        write: (value) => (setpoints.beltMMin = value as number),
+      },
       ...driveTags(drive, 'circulation fan motor'),
       ...vibrationTags(rotor, ['x']),
       ...statusTags(core, {

@@ -1,6 +1,16 @@
 import type { BearingGeometry } from '../description/plant-description.ts';
 import { createLag, follow, type Lag } from '../physics/lag.ts';
-import { axisSpectrum, spectrumPeak, spectrumRms, velocityRms, vibrationAxes, type AxisSpectrum, type VibrationAxis, type VibrationCondition, type VibrationProfile } from '../vibration/vibration-model.ts';
+import {
+  axisSpectrum,
+  spectrumPeak,
+  spectrumRms,
+  velocityRms,
+  vibrationAxes,
+  type AxisSpectrum,
+  type VibrationAxis,
+  type VibrationCondition,
+  type VibrationProfile,
+} from '../vibration/vibration-model.ts';
 import type { FaultEffects } from './machine-core.ts';
 
 /**
@@ -58,7 +68,11 @@ export function stepRotor(rotor: Rotor, dtS: number, targetRpm: number, load: nu
   condition.misalignment = faults.misalignment;
   condition.cavitation = faults.cavitation;
   const running = Math.min(1, speedFactor);
-  follow(rotor.bearingDe, ambientC + 14 * running + 8 * load + 35 * faults.wear * faults.wear + 5 * faults.imbalance + 10 * faults.misalignment + 25 * faults.overheating, dtS);
+  follow(
+    rotor.bearingDe,
+    ambientC + 14 * running + 8 * load + 35 * faults.wear * faults.wear + 5 * faults.imbalance + 10 * faults.misalignment + 25 * faults.overheating,
+    dtS,
+  );
   follow(rotor.bearingNde, ambientC + 11 * running + 6 * load + 3 * faults.imbalance + 15 * faults.overheating, dtS);
   rotor.spectra[0] = rotor.spectra[1] = rotor.spectra[2] = undefined;
 }
@@ -89,6 +103,11 @@ export function rotorSoundLevel(rotor: Rotor): number {
   const background = 48;
   const speedFactor = rotor.condition.speedFactor;
   if (speedFactor < 0.02) return background;
-  const machine = rotor.ratedSoundDb + 30 * Math.log10(speedFactor) + 3 * rotor.condition.load + 20 * Math.log10(1 + rotorVelocity(rotor) / 8) + 10 * rotor.condition.cavitation;
+  const machine =
+    rotor.ratedSoundDb +
+    30 * Math.log10(speedFactor) +
+    3 * rotor.condition.load +
+    20 * Math.log10(1 + rotorVelocity(rotor) / 8) +
+    10 * rotor.condition.cavitation;
   return 10 * Math.log10(10 ** (background / 10) + 10 ** (machine / 10));
 }

@@ -82,7 +82,8 @@ export function buildPlant(description: PlantDescription, seed: number, startMs:
     if (!model.station) (sites.get(place.site.id) as SiteRuntime).utilities.push(machine);
   }
   for (const site of description.sites) {
-    for (const area of site.areas) for (const line of area.lines) (sites.get(site.id) as SiteRuntime).lines.push(buildLine(description, site.id, area.id, line, machineByPath));
+    for (const area of site.areas)
+      for (const line of area.lines) (sites.get(site.id) as SiteRuntime).lines.push(buildLine(description, site.id, area.id, line, machineByPath));
   }
   const tagByPath = new Map<string, number>();
   for (const tag of table.tags) tagByPath.set(tag.path, tag.index);
@@ -136,19 +137,36 @@ function placeTag(place: MachinePlace, definition: TagDefinition, index: number)
 }
 
 /** Cells with stations become stages; a buffer sits between consecutive stages, half full at start. */
-function buildLine(description: PlantDescription, siteId: string, areaId: string, line: PlantDescription['sites'][number]['areas'][number]['lines'][number], machineByPath: Map<string, PlantMachine>): LineFlow {
+function buildLine(
+  description: PlantDescription,
+  siteId: string,
+  areaId: string,
+  line: PlantDescription['sites'][number]['areas'][number]['lines'][number],
+  machineByPath: Map<string, PlantMachine>,
+): LineFlow {
   const cells = line.cells
     .map((cell) => ({
       cell,
       stations: cell.machines
         .filter((machine) => machineModels[machine.type].station)
-        .map((machine): Station => ({ machine: machineByPath.get([description.enterprise, siteId, areaId, line.id, cell.id, machine.id].join('/')) as PlantMachine, processing: false, holding: false, remainingS: 0, totalS: 1 })),
+        .map((machine): Station => ({
+          machine: machineByPath.get([description.enterprise, siteId, areaId, line.id, cell.id, machine.id].join('/')) as PlantMachine,
+          processing: false,
+          holding: false,
+          remainingS: 0,
+          totalS: 1,
+        })),
     }))
     .filter((entry) => entry.stations.length > 0);
   const buffers: PartBuffer[] = cells.slice(0, -1).map(({ cell }) => {
     const capacity = line.buffers?.find((buffer) => buffer.after === cell.id)?.capacity ?? line.bufferCapacity ?? plantDefaults.bufferCapacity;
     return { count: Math.floor(capacity / 2), capacity };
   });
-  const stages: Stage[] = cells.map(({ cell, stations }, index) => ({ cell: cell.id, stations, input: index > 0 ? buffers[index - 1] : undefined, output: buffers[index] }));
+  const stages: Stage[] = cells.map(({ cell, stations }, index) => ({
+    cell: cell.id,
+    stations,
+    input: index > 0 ? buffers[index - 1] : undefined,
+    output: buffers[index],
+  }));
   return { stages, buffers };
 }

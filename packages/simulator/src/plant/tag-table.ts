@@ -99,7 +99,7 @@ function sampleTag(table: TagTable, machine: PlantMachine, index: number, at: nu
   const fault = table.sensorFault[index] as number;
   if (fault === sensorFaultCodes.stuck) return;
   const raw = (table.definitions[index] as TagDefinition).read();
-  switch (table.kinds[index]) {
+  switch (table.kinds[index] as number) {
     case 0: {
       let value = raw as number;
       const noise = table.noise[index] as number;
@@ -124,7 +124,7 @@ function sampleTag(table: TagTable, machine: PlantMachine, index: number, at: nu
 }
 
 export function valueOf(table: TagTable, index: number): PointValue {
-  switch (table.kinds[index]) {
+  switch (table.kinds[index] as number) {
     case 2:
       return table.numbers[index] === 1;
     case 3:

@@ -88,7 +88,7 @@ export function spectrumPeak(spectrum: AxisSpectrum): number {
   let periodic = 0;
   for (const amplitude of spectrum.harmonicG) periodic += amplitude;
   for (const amplitude of spectrum.bpfoG) periodic += amplitude;
-  const random = Math.hypot(3.5 * spectrum.noiseG, 0.9 * spectrum.impactG);
+  const random = Math.hypot(3.5 * spectrum.noiseG, 1.3 * spectrum.impactG);
   return 0.9 * periodic + random;
 }
 

@@ -3,7 +3,6 @@ import { gaussianTable } from '../random.ts';
 import type { AxisSpectrum } from './vibration-model.ts';
 import { ringKernel } from './ring-kernel.ts';
 
-
 /** Fixed phase offsets of the 1×, 2×, 3×, BPFO and 2·BPFO sinusoids (radians). */
 const phaseOffsets = [0.3, 1.9, 4.1, 0.7, 2.6] as const;
 
@@ -13,7 +12,13 @@ const phaseOffsets = [0.3, 1.9, 4.1, 0.7, 2.6] as const;
  * rotating phasors, impacts add a precomputed ringing kernel, and noise comes from the Gaussian
  * table: no trigonometry per sample.
  */
-export function synthesizeWaveform(spectrum: AxisSpectrum, startMs: number, random: Random, samples: Float32Array, sampleRateHz: number): { rms: number; peak: number } {
+export function synthesizeWaveform(
+  spectrum: AxisSpectrum,
+  startMs: number,
+  random: Random,
+  samples: Float32Array,
+  sampleRateHz: number,
+): { rms: number; peak: number } {
   const count = samples.length;
   const work = new Float64Array(count);
   const shaftHz = spectrum.frequencies.shaftHz;

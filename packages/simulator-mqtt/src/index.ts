@@ -1,0 +1,14 @@
+export { startJsonPublisher } from './json/json-publisher.ts';
+export type { JsonPublisher, JsonPublisherCounters, JsonPublisherDeps } from './json/json-publisher.ts';
+export { jsonPublisherDefaults } from './json/json-publisher-options.ts';
+export type { JsonPublisherOptions } from './json/json-publisher-options.ts';
+export { jsonBatchings } from './json/json-layout.ts';
+export type { JsonBatching } from './json/json-layout.ts';
+export { startSparkplugEdgeNode } from './sparkplug/edge-node.ts';
+export type { SparkplugEdgeNode, SparkplugEdgeNodeCounters, SparkplugEdgeNodeDeps, EdgeNodePhase } from './sparkplug/edge-node.ts';
+export { sparkplugEdgeNodeDefaults } from './sparkplug/edge-node-options.ts';
+export type { SparkplugEdgeNodeOptions } from './sparkplug/edge-node-options.ts';
+export { metricDataType, metricDataTypeCodes, floatDataTypes } from './sparkplug/metric-types.ts';
+export type { MetricDataType, FloatDataType } from './sparkplug/metric-types.ts';
+export { firstDeviceAlias, deviceIds } from './sparkplug/metric-table.ts';
+export { nodeMetricAliases, rebirthMetricName } from './sparkplug/births.ts';
