@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
 import websocket from '@fastify/websocket';
 import type { Tag } from '@shopfloor/model';
+import type { Plant } from '@shopfloor/simulator';
+import { registerSimulatorControlRoutes } from './simulator/control-routes.ts';
 import type { Closeable, IngestStats, Logger, PointStore, Registry } from '@shopfloor/engine';
 import type { ApiConfig } from './config.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -27,6 +29,8 @@ export interface ApiDeps {
   readonly now?: () => number;
   /** Told about tags the data model declared (an asset with a model), so ingest knows them at once. */
   readonly onTagsDeclared?: (tags: Tag[]) => void;
+  /** A simulated plant in this process (the demo): its control routes are served under /sim/v1. */
+  readonly simulator?: Plant;
 }
 
 export interface ApiServer extends Closeable {
@@ -49,6 +53,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   registerModelRoutes(app, deps.registry, deps.onTagsDeclared ?? (() => undefined));
   registerPointRoutes(app, config, { store: deps.store, registry: deps.registry, stats: deps.stats, now: deps.now ?? Date.now });
   registerLiveRoute(app, deps.live);
+  if (deps.simulator !== undefined) registerSimulatorControlRoutes(app, deps.simulator);
   return {
     app,
     async listen() {

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { addConfigCommand } from './cli/config-command.ts';
 import { addQueryCommand } from './cli/query-command.ts';
 import { addRunCommands } from './cli/run-commands.ts';
+import { addSimCommand } from './cli/sim-command.ts';
+import { addSimulateCommand } from './cli/simulate-command.ts';
 import { version } from './roles/node.ts';
 
 const program = new Command('shopfloor')
@@ -10,6 +12,8 @@ const program = new Command('shopfloor')
   .version(version)
   .showHelpAfterError();
 addRunCommands(program);
+addSimulateCommand(program);
+addSimCommand(program);
 addQueryCommand(program);
 addConfigCommand(program);
 

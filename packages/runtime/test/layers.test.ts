@@ -12,14 +12,16 @@ interface PackageInfo {
   dir: string;
   layer: Layer;
   dependencies: string[];
+  /** Packages of the same layer this one may import (a protocol server on the simulator core). */
+  sameLayer: string[];
 }
 
 function packages(): PackageInfo[] {
   return readdirSync(packagesDir)
     .filter((entry) => statSync(join(packagesDir, entry)).isDirectory())
     .map((entry) => {
-      const manifest = JSON.parse(readFileSync(join(packagesDir, entry, 'package.json'), 'utf8')) as { name: string; shopfloor?: { layer?: Layer }; dependencies?: Record<string, string> };
-      return { name: manifest.name, dir: join(packagesDir, entry), layer: manifest.shopfloor?.layer ?? ('missing' as Layer), dependencies: Object.keys(manifest.dependencies ?? {}) };
+      const manifest = JSON.parse(readFileSync(join(packagesDir, entry, 'package.json'), 'utf8')) as { name: string; shopfloor?: { layer?: Layer; sameLayer?: string[] }; dependencies?: Record<string, string> };
+      return { name: manifest.name, dir: join(packagesDir, entry), layer: manifest.shopfloor?.layer ?? ('missing' as Layer), dependencies: Object.keys(manifest.dependencies ?? {}), sameLayer: manifest.shopfloor?.sameLayer ?? [] };
     });
 }
 
@@ -38,7 +40,7 @@ function sourceImports(dir: string): string[] {
   return [...found];
 }
 
-describe('package layers (STYLE.md §1: model ← engine ← adapter ← surface ← runtime)', () => {
+describe('package layers (STYLE.md §1: model ← engine ← adapter ← surface ← runtime; same layer only where package.json says shopfloor.sameLayer)', () => {
   it('every package declares a layer and imports, in its sources, only declared dependencies of lower layers', () => {
     const all = packages();
     const layerOf = new Map(all.map((info) => [info.name, info.layer]));
@@ -51,7 +53,7 @@ describe('package layers (STYLE.md §1: model ← engine ← adapter ← surface
         const target = layerOf.get(imported);
         if (target === 'test' && info.layer !== 'test') violations.push(`${info.name} imports the test package ${imported}`);
         if (info.layer === 'test' || target === undefined || target === 'test') continue;
-        const below = order.indexOf(target) < order.indexOf(info.layer as (typeof order)[number]);
+        const below = order.indexOf(target) < order.indexOf(info.layer as (typeof order)[number]) || (target === info.layer && info.sameLayer.includes(imported));
         if (!below) violations.push(`${info.name} (${info.layer}) imports ${imported} (${target}); allowed: ${order.slice(0, order.indexOf(info.layer as (typeof order)[number])).join(', ') || 'nothing'}`);
       }
     }

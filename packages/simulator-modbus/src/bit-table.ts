@@ -16,7 +16,7 @@ export class BitTable {
   constructor(plc: string, table: 'coil' | 'discrete-input', entries: readonly RegisterMapEntry[], plant: ServedPlant) {
     this.#plc = plc;
     this.#table = table;
-    this.#entries = entries.filter((entry) => entry.plc === plc && entry.table === table).sort((a, b) => a.address - b.address);
+    this.#entries = entries.filter((entry) => entry.table === table).sort((a, b) => a.address - b.address);
     this.#plant = plant;
   }
 

@@ -25,7 +25,7 @@ const anyUnit = 0xff;
 const freePortAttempts = 5;
 
 /**
- * One Modbus TCP server (modbus-serial's ServerTCP) serving one PLC's part of the register map.
+ * One Modbus TCP server (modbus-serial's ServerTCP) serving one PLC's entries of the register map.
  * Requests to another unit id get exception 0A (gateway path unavailable) rather than silence.
  */
 export async function startPlcServer(

@@ -20,7 +20,7 @@ export class RegisterTable {
   constructor(plc: string, table: 'input-register' | 'holding-register', entries: readonly RegisterMapEntry[], plant: ServedPlant) {
     this.#plc = plc;
     this.#table = table;
-    this.#entries = entries.filter((entry) => entry.plc === plc && entry.table === table).sort((a, b) => a.address - b.address);
+    this.#entries = entries.filter((entry) => entry.table === table).sort((a, b) => a.address - b.address);
     this.#plant = plant;
   }
 

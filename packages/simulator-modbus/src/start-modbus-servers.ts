@@ -1,6 +1,7 @@
 import { ResourceStack, type Closeable, type Logger } from '@shopfloor/engine';
+import { InputError } from '@shopfloor/model';
 import { startPlcServer } from './plc-server.ts';
-import { buildRegisterMap, withPorts, type RegisterMap } from './register-map.ts';
+import { buildRegisterMap, withPorts, type RegisterMap, type RegisterMapEntry } from './register-map.ts';
 import type { ServedPlant } from './tag-access.ts';
 
 export interface ModbusServersOptions {
@@ -38,11 +39,21 @@ export interface ModbusServers extends Closeable {
  * setpoints go to `plant.write`. Closing stops every server.
  */
 export async function startModbusServers(plant: ServedPlant, options: ModbusServersOptions, deps: ModbusServersDeps): Promise<ModbusServers> {
+  checkOptions(options);
   const planned = buildRegisterMap(plant, {
     unitId: options.unitId,
     basePort: options.basePort,
     ...(options.perLine !== undefined ? { perLine: options.perLine } : {}),
   });
+  const lastPort = options.basePort + planned.plcs.length - 1;
+  if (options.basePort > 0 && lastPort > 65_535) {
+    throw new InputError(
+      'SF_CONFIG_INVALID',
+      `Modbus server option basePort: ${planned.plcs.length} PLCs from port ${options.basePort} would need ports up to ${lastPort}`,
+    );
+  }
+  const entriesByPlc = new Map<string, RegisterMapEntry[]>(planned.plcs.map((plc) => [plc.plc, []]));
+  for (const entry of planned.entries) entriesByPlc.get(entry.plc)?.push(entry);
   const owned = new ResourceStack();
   const ports = new Map<string, number>();
   try {
@@ -50,7 +61,7 @@ export async function startModbusServers(plant: ServedPlant, options: ModbusServ
       const server = owned.add(
         await startPlcServer(
           plc.plc,
-          planned.entries,
+          entriesByPlc.get(plc.plc) ?? [],
           plant,
           { host: options.host, port: plc.port, unitId: options.unitId },
           { logger: deps.logger.child({ part: 'modbus' }) },
@@ -68,4 +79,13 @@ export async function startModbusServers(plant: ServedPlant, options: ModbusServ
     registerMap,
     close: () => owned.close(),
   };
+}
+
+function checkOptions(options: ModbusServersOptions): void {
+  const problem = (key: string, expected: string, found: unknown): InputError =>
+    new InputError('SF_CONFIG_INVALID', `Modbus server option ${key}: expected ${expected}, found ${JSON.stringify(found)}`);
+  if (!Number.isInteger(options.unitId) || options.unitId < 1 || options.unitId > 255) throw problem('unitId', 'an integer from 1 to 255', options.unitId);
+  if (!Number.isInteger(options.basePort) || options.basePort < 0 || options.basePort > 65_535)
+    throw problem('basePort', 'an integer from 0 to 65535', options.basePort);
+  if (typeof options.host !== 'string' || options.host === '') throw problem('host', 'an interface address such as "127.0.0.1" or "0.0.0.0"', options.host);
 }

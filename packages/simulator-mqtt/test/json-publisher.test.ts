@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCapturingLogger, startMosquitto, type MosquittoServer } from '@shopfloor/testkit';
 import type { PlantDescription } from '@shopfloor/simulator';
 import { startJsonPublisher } from '../src/index.ts';
@@ -29,8 +29,17 @@ function withRates(description: PlantDescription): PlantDescription {
 
 describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
   let broker: MosquittoServer;
+  /** Publishers, subscribers and proxies of the running test, closed after it, in reverse order. */
+  const owned: { close(): Promise<void> }[] = [];
+  const own = <T extends { close(): Promise<void> }>(resource: T): T => {
+    owned.push(resource);
+    return resource;
+  };
   beforeAll(async () => {
     broker = await startMosquitto();
+  });
+  afterEach(async () => {
+    for (const resource of owned.splice(0).reverse()) await resource.close();
   });
   afterAll(async () => {
     await broker.close();
@@ -40,11 +49,9 @@ describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
   it('publishes one values batch per machine and tick with the due tags, in the runtime format', async () => {
     const start = testStartTime();
     const plant = testPlant(start, withRates);
-    const subscriber = await startLiveMosquittoSub(broker.port, ['acme/#']);
-    const publisher = await startJsonPublisher(
-      plant,
-      { url: broker.url, clientId: 'sim-json', qos: 1, batching: 'per-machine' },
-      { logger: createCapturingLogger() },
+    const subscriber = own(await startLiveMosquittoSub(broker.port, ['acme/#']));
+    const publisher = own(
+      await startJsonPublisher(plant, { url: broker.url, clientId: 'sim-json', qos: 1, batching: 'per-machine' }, { logger: createCapturingLogger() }),
     );
     const machines = plant.machines();
     const end = runTicks(plant, start, 500, 8, (at) => publisher.publishDue(at));
@@ -90,18 +97,18 @@ describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
     expect(seen('belt-tension')).toEqual([500, 1_000, 2_000, 3_000, 4_000]);
     const motorSpeed = plant.tags.findIndex((tag) => tag.path === `${conveyor}/motor-speed`);
     expect(publisher.tagsSentFor(motorSpeed)).toBe(8);
-    await publisher.close();
-    await subscriber.close();
   });
 
   it('batches per line with a topic prefix, and sends tags of a dropped link in the points form with quality bad', async () => {
     const start = testStartTime();
     const plant = testPlant(start);
-    const subscriber = await startLiveMosquittoSub(broker.port, ['sim/#']);
-    const publisher = await startJsonPublisher(
-      plant,
-      { url: broker.url, clientId: 'sim-json-lines', qos: 0, batching: 'per-line', topicPrefix: 'sim', maxTagsPerMessage: 200 },
-      { logger: createCapturingLogger() },
+    const subscriber = own(await startLiveMosquittoSub(broker.port, ['sim/#']));
+    const publisher = own(
+      await startJsonPublisher(
+        plant,
+        { url: broker.url, clientId: 'sim-json-lines', qos: 0, batching: 'per-line', topicPrefix: 'sim', maxTagsPerMessage: 200 },
+        { logger: createCapturingLogger() },
+      ),
     );
     runTicks(plant, start, 1_000, 1, (at) => publisher.publishDue(at));
     plant.injectFault('acme/plant1/forming/line2/welding/robot-2', 'dropped-link');
@@ -123,17 +130,17 @@ describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
     expect(robot.length).toBe(plant.tags.filter((tag) => tag.path.startsWith(`${line2}/welding/robot-2/`)).length);
     expect(robot.every((point) => point.quality === 'bad' && point.ts === start + 2_000)).toBe(true);
     expect(points.filter((point) => !point.tag.startsWith('welding/robot-2/')).every((point) => point.quality === undefined)).toBe(true);
-    await publisher.close();
-    await subscriber.close();
   });
 
   it('coalesces due tags instead of queueing when the QoS 1 window is full', async () => {
     const start = testStartTime();
     const plant = testPlant(start);
-    const publisher = await startJsonPublisher(
-      plant,
-      { url: broker.url, clientId: 'sim-json-window', qos: 1, batching: 'per-machine', maxInFlight: 5 },
-      { logger: createCapturingLogger() },
+    const publisher = own(
+      await startJsonPublisher(
+        plant,
+        { url: broker.url, clientId: 'sim-json-window', qos: 1, batching: 'per-machine', maxInFlight: 5 },
+        { logger: createCapturingLogger() },
+      ),
     );
     const machines = plant.machines().length;
     // Two ticks in a row without waiting: only 5 messages may be in flight.
@@ -148,17 +155,18 @@ describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
     // Tick 1: 14 machines coalesced; tick 2: all 19 (the window is full); tick 3: 14 again.
     expect(counters.tagsCoalesced).toBe(plant.tags.length * 3 - counters.tagsSent);
     expect(counters.messagesSent + 14 + machines + 14).toBe(3 * machines);
-    await publisher.close();
   });
 
   it('rides out a dropped connection: unacknowledged messages are sent again, due tags are coalesced while it is down', async () => {
     const start = testStartTime();
     const plant = testPlant(start);
-    const proxy = await startTcpProxy(broker.port);
-    const publisher = await startJsonPublisher(
-      plant,
-      { url: `mqtt://127.0.0.1:${proxy.port}`, clientId: 'sim-json-drop', qos: 1, batching: 'per-machine', reconnectPeriodMs: 100 },
-      { logger: createCapturingLogger() },
+    const proxy = own(await startTcpProxy(broker.port));
+    const publisher = own(
+      await startJsonPublisher(
+        plant,
+        { url: `mqtt://127.0.0.1:${proxy.port}`, clientId: 'sim-json-drop', qos: 1, batching: 'per-machine', reconnectPeriodMs: 100 },
+        { logger: createCapturingLogger() },
+      ),
     );
     runTicks(plant, start, 1_000, 1, (at) => publisher.publishDue(at));
     proxy.dropConnections();
@@ -172,7 +180,5 @@ describe('JSON publisher through Mosquitto, seen by mosquitto_sub', () => {
     expect(counters).toMatchObject({ messagesFailed: 0, inFlight: 0 });
     expect(counters.tagsSent + counters.tagsCoalesced).toBe(3 * plant.tags.length);
     expect(counters.tagsSent).toBeGreaterThanOrEqual(2 * plant.tags.length);
-    await publisher.close();
-    await proxy.close();
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createCapturingLogger, startMosquitto, type MosquittoServer } from '@shopfloor/testkit';
 import type { Plant } from '@shopfloor/simulator';
@@ -33,6 +33,11 @@ describe('Sparkplug B edge node through Mosquitto, seen by mosquitto_sub', () =>
     broker = await startMosquitto();
     host = await mqtt.connectAsync(broker.url, { clientId: 'test-host', clean: true, reconnectPeriod: 0 });
   });
+  /** Rigs still open when a test ends (it failed before closing them). */
+  const open = new Set<Rig>();
+  afterEach(async () => {
+    for (const test of open) await test.close();
+  });
   afterAll(async () => {
     await host.endAsync();
     await broker.close();
@@ -49,7 +54,7 @@ describe('Sparkplug B edge node through Mosquitto, seen by mosquitto_sub', () =>
       { logger: createCapturingLogger() },
     );
     const messages = () => subscriber.lines.map(decodeSparkplugLine);
-    return {
+    const test: Rig = {
       plant,
       start,
       node,
@@ -60,10 +65,13 @@ describe('Sparkplug B edge node through Mosquitto, seen by mosquitto_sub', () =>
         return messages();
       },
       async close() {
+        open.delete(test);
         await node.close();
         await subscriber.close();
       },
     };
+    open.add(test);
+    return test;
   }
 
   function publishState(hostId: string, online: boolean, timestamp: number): void {

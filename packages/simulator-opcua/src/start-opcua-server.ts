@@ -11,7 +11,7 @@ export interface OpcUaServerOptions {
   readonly port: number;
   /** Interface to listen on (default: all) and the host of the endpoint URL (default: this machine's name). */
   readonly host?: string;
-  /** MinimumSamplingInterval of every tag: subscriptions see new plant values at most this often (default 500 ms). */
+  /** MinimumSamplingInterval of every tag, ≥ 1: subscriptions see new plant values at most this often (default 500 ms). */
   readonly publishingIntervalMs?: number;
   /** Where the server keeps its certificate and key (default: a per-user folder in the temp dir, reused by later starts). */
   readonly pkiFolder?: string;
@@ -41,14 +41,21 @@ const freePortAttempts = 5;
  */
 export async function startOpcUaServer(plant: ServedPlant, options: OpcUaServerOptions, deps: OpcUaServerDeps): Promise<OpcUaServer> {
   const samplingIntervalMs = options.publishingIntervalMs ?? opcUaServerDefaults.publishingIntervalMs;
-  if (!Number.isFinite(samplingIntervalMs) || samplingIntervalMs < 0) {
-    throw new InputError('SF_CONFIG_INVALID', `OPC UA server option publishingIntervalMs: expected a number of milliseconds ≥ 0, found ${samplingIntervalMs}`);
+  // 0 would make every tag exception-based, and a getter never announces a change.
+  if (!Number.isFinite(samplingIntervalMs) || samplingIntervalMs < 1) {
+    throw new InputError('SF_CONFIG_INVALID', `OPC UA server option publishingIntervalMs: expected a number of milliseconds ≥ 1, found ${samplingIntervalMs}`);
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
+    throw new InputError('SF_CONFIG_INVALID', `OPC UA server option port: expected an integer from 0 to 65535, found ${options.port}`);
   }
   const logger = deps.logger.child({ part: 'opcua' });
   const startedAt = performance.now();
   for (let attempt = 1; ; attempt++) {
     const port = options.port === 0 ? await freePort(options.host) : options.port;
-    const certificateManager = new OPCUACertificateManager({ rootFolder: options.pkiFolder ?? defaultPkiFolder(), automaticallyAcceptUnknownCertificate: true });
+    const certificateManager = new OPCUACertificateManager({
+      rootFolder: options.pkiFolder ?? defaultPkiFolder(),
+      automaticallyAcceptUnknownCertificate: true,
+    });
     const server = new OPCUAServer({
       port,
       ...(options.host !== undefined ? { host: options.host } : {}),
@@ -61,6 +68,8 @@ export async function startOpcUaServer(plant: ServedPlant, options: OpcUaServerO
       serverInfo: { applicationUri: simulatorNamespaceUri, productUri: simulatorNamespaceUri, applicationName: { text: 'Shopfloor simulator' } },
       buildInfo: { productName: 'Shopfloor simulator', manufacturerName: 'Shopfloor', softwareVersion: '0.1.0' },
       isAuditing: false,
+      maxConnectionsPerEndpoint: 100,
+      serverCapabilities: { maxSessions: 100 },
     });
     const stop = async (): Promise<void> => {
       await server.shutdown(0);
@@ -74,12 +83,17 @@ export async function startOpcUaServer(plant: ServedPlant, options: OpcUaServerO
       const namespace = addressSpace.getOwnNamespace();
       const variables = addPlant(addressSpace, namespace, plant, {
         samplingIntervalMs,
-        onWriteRefused: (tag, value, status, reason) => logger.debug('OPC UA write refused', { tag: tag.path, value: String(value), status: status.name, reason }),
+        onWriteRefused: (tag, value, status, reason) =>
+          logger.debug('OPC UA write refused', { tag: tag.path, value: String(value), status: status.name, reason }),
       });
       const builtAt = performance.now();
       await server.start();
       const endpointUrl = server.getEndpointUrl();
-      const timings = { initializeMs: Math.round(initializedAt - startedAt), addressSpaceMs: Math.round(builtAt - initializedAt), startupMs: Math.round(performance.now() - startedAt) };
+      const timings = {
+        initializeMs: Math.round(initializedAt - startedAt),
+        addressSpaceMs: Math.round(builtAt - initializedAt),
+        startupMs: Math.round(performance.now() - startedAt),
+      };
       logger.info('OPC UA server listening', { endpointUrl, variables, ...timings });
       let closing: Promise<void> | undefined;
       return { endpointUrl, port, namespaceIndex: namespace.index, close: () => (closing ??= stop()) };
@@ -87,7 +101,9 @@ export async function startOpcUaServer(plant: ServedPlant, options: OpcUaServerO
       await stop().catch(() => undefined);
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || String(error).includes('EADDRINUSE');
       if (options.port === 0 && inUse && attempt < freePortAttempts) continue;
-      throw new InputError('SF_CONFIG_INVALID', `OPC UA server cannot start on ${options.host ?? 'all interfaces'}:${port}: ${(error as Error).message}`, { cause: error });
+      throw new InputError('SF_CONFIG_INVALID', `OPC UA server cannot start on ${options.host ?? 'all interfaces'}:${port}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -95,7 +95,8 @@ export function addTagVariable(namespace: Namespace, machine: UAObject, tag: Sim
 function refusal(tag: SimTag, value: unknown): { status: StatusCode; reason: string } | undefined {
   if (tag.dataType === 'bool') return typeof value === 'boolean' ? undefined : { status: StatusCodes.BadTypeMismatch, reason: 'expected a Boolean' };
   if (typeof value !== 'number') return { status: StatusCodes.BadTypeMismatch, reason: 'expected a number' };
-  if (tag.dataType === 'int' && Number.isFinite(value) && !Number.isInteger(value)) return { status: StatusCodes.BadTypeMismatch, reason: 'expected an integer' };
+  if (tag.dataType === 'int' && Number.isFinite(value) && !Number.isInteger(value))
+    return { status: StatusCodes.BadTypeMismatch, reason: 'expected an integer' };
   if (!Number.isFinite(value) || (tag.min !== undefined && value < tag.min) || (tag.max !== undefined && value > tag.max)) {
     return { status: StatusCodes.BadOutOfRange, reason: `expected ${tag.min ?? '-∞'} to ${tag.max ?? '∞'}${tag.unit !== undefined ? ` ${tag.unit}` : ''}` };
   }

@@ -12,8 +12,16 @@ export interface TestClient {
  * (made once) rather than in the home directory, and no reconnection: a test sees a failure.
  */
 export async function connectClient(endpointUrl: string): Promise<TestClient> {
-  const clientCertificateManager = new OPCUACertificateManager({ rootFolder: join(tmpdir(), `shopfloor-opcua-client-pki-${userInfo().username}`), automaticallyAcceptUnknownCertificate: true });
-  const client = OPCUAClient.create({ applicationName: 'shopfloor-test', endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager });
+  const clientCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(tmpdir(), `shopfloor-opcua-client-pki-${userInfo().username}`),
+    automaticallyAcceptUnknownCertificate: true,
+  });
+  const client = OPCUAClient.create({
+    applicationName: 'shopfloor-test',
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 0 },
+    clientCertificateManager,
+  });
   await client.connect(endpointUrl);
   const session = await client.createSession();
   return {

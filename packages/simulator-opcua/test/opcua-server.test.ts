@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@shopfloor/engine';
 import { createPlant, defaultPlantDescription, type Plant } from '@shopfloor/simulator';
-import { AttributeIds, ClientSubscription, DataType, NodeClass, StatusCodes, TimestampsToReturn, Variant, type DataValue, type ClientSession } from 'node-opcua';
+import {
+  AttributeIds,
+  ClientSubscription,
+  DataType,
+  NodeClass,
+  StatusCodes,
+  TimestampsToReturn,
+  Variant,
+  type DataValue,
+  type ClientSession,
+} from 'node-opcua';
 import { startOpcUaServer, type OpcUaServer } from '../src/index.ts';
 import { connectClient, type TestClient } from './opcua-client.ts';
 
@@ -25,14 +35,16 @@ afterAll(async () => {
   await client.close();
   await server.close();
   // Every socket, timer and watcher of the suite is gone (STYLE.md §11).
-  const lingering = () => process.getActiveResourcesInfo().filter((kind) => ['TCPSocketWrap', 'TCPServerWrap', 'Timeout', 'FSEventWrap', 'StatWatcher'].includes(kind));
+  const lingering = () =>
+    process.getActiveResourcesInfo().filter((kind) => ['TCPSocketWrap', 'TCPServerWrap', 'Timeout', 'FSEventWrap', 'StatWatcher'].includes(kind));
   await eventually(() => lingering().length === 0, 'sockets, timers and watchers to close').catch(() => expect(lingering()).toEqual([]));
 });
 
 async function childNamed(nodeId: string, name: string): Promise<{ nodeId: string; nodeClass: number; typeDefinition: string }> {
   const result = await session.browse(nodeId);
   const reference = result.references?.find((candidate) => candidate.browseName.name === name);
-  if (reference === undefined) throw new Error(`${nodeId} has no child "${name}": ${result.references?.map((candidate) => candidate.browseName.name).join(', ')}`);
+  if (reference === undefined)
+    throw new Error(`${nodeId} has no child "${name}": ${result.references?.map((candidate) => candidate.browseName.name).join(', ')}`);
   return { nodeId: reference.nodeId.toString(), nodeClass: reference.nodeClass, typeDefinition: reference.typeDefinition.toString() };
 }
 
@@ -137,6 +149,12 @@ describe('OPC UA server read by node-opcua', () => {
       plant.clearFault(fault.id);
     }
     expect((await readValue(`ns=1;s=${conveyor}/belt-speed`)).statusCode.name).toBe('Good');
+  });
+
+  it('refuses options that cannot work, naming the option', async () => {
+    const logger = createSilentLogger();
+    await expect(startOpcUaServer(plant, { port: 0, publishingIntervalMs: 0 }, { logger })).rejects.toThrow('publishingIntervalMs: expected a number of milliseconds ≥ 1, found 0');
+    await expect(startOpcUaServer(plant, { port: 70_000 }, { logger })).rejects.toThrow('port: expected an integer from 0 to 65535, found 70000');
   });
 
   it('starts again on the same port after close', async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { requireConfig } from '../config/load-config.ts';
 import { createLogger } from '../logger.ts';
-import { startDemo } from '../roles/demo.ts';
+import { startDemo, type RunningDemo } from '../roles/demo.ts';
 import { startNode, type Role } from '../roles/node.ts';
 import { closeOnSignals } from './signals.ts';
 
@@ -10,29 +10,32 @@ interface DemoOptions {
   dataDir?: string;
   apiPort?: string;
   mqttPort?: string;
-  machines?: string;
+  plant?: string;
+  seed?: string;
 }
 
 export function addRunCommands(program: Command): void {
   program
     .command('demo')
-    .description('All-in-one demo: embedded MQTT broker, SQLite store, the API and a small simulated plant. Needs no file.')
+    .description('All-in-one demo: embedded MQTT broker, SQLite store, the API and the simulated plant publishing into it. Needs no file.')
     .option('-c, --config <file>', 'optional YAML configuration file')
     .option('-d, --data-dir <dir>', 'where data is kept (default ./data)')
     .option('--api-port <port>', 'HTTP API port (default 8080)')
     .option('--mqtt-port <port>', 'embedded MQTT broker port (default 1883)')
-    .option('--machines <count>', 'machines of the demo plant (default 4)')
+    .option('-p, --plant <file>', 'plant description for the simulator (default: the built-in plant)')
+    .option('--seed <n>', 'simulator seed')
     .action(async (options: DemoOptions) => {
       const env: NodeJS.ProcessEnv = { ...process.env };
       if (options.dataDir !== undefined) env['SHOPFLOOR_NODE__DATA_DIR'] = options.dataDir;
       if (options.apiPort !== undefined) env['SHOPFLOOR_API__PORT'] = options.apiPort;
       if (options.mqttPort !== undefined) env['SHOPFLOOR_MQTT__BROKER__EMBEDDED__PORT'] = options.mqttPort;
-      if (options.machines !== undefined) env['SHOPFLOOR_DEMO__MACHINES'] = options.machines;
+      if (options.plant !== undefined) env['SHOPFLOOR_DEMO__SIMULATOR__PLANT_FILE'] = options.plant;
+      if (options.seed !== undefined) env['SHOPFLOOR_DEMO__SIMULATOR__SEED'] = options.seed;
       const config = requireConfig(options.config, env);
       const logger = createLogger(config.log.level);
       const demo = await startDemo(config, logger);
       closeOnSignals(demo, logger);
-      printWelcome(demo.node.apiUrl, demo.node.mqttUrl, demo.node.dataDir, demo.node.newAdminToken, true);
+      printWelcome(demo.node.apiUrl, demo.node.mqttUrl, demo.node.dataDir, demo.node.newAdminToken, true, demoLines(demo));
     });
 
   for (const role of ['hub', 'edge'] as const satisfies readonly Role[]) {
@@ -54,8 +57,23 @@ export function addRunCommands(program: Command): void {
   }
 }
 
-function printWelcome(apiUrl: string, mqttUrl: string, dataDir: string, newToken: string | undefined, demo: boolean): void {
+function demoLines(demo: RunningDemo): string[] {
+  const plant = demo.simulation.plant;
+  // The built-in plant schedules bearing wear on its coolant pump from minute 1 to failure at minute 16.
+  const pump = plant.machines().find((machine) => machine.id === 'coolant-pump')?.path;
+  const lines = [`  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second.`];
+  if (pump !== undefined) {
+    lines.push(`  A bearing fault develops on ${pump} from minute 1 (failure at minute 16):`);
+    lines.push(`    npx shopfloor query --latest '${pump}/#'`, `    npx shopfloor sim labels --url ${demo.node.apiUrl} -d ${demo.node.dataDir}     (the ground truth)`);
+  }
+  for (const server of demo.simulation.modbus) lines.push(`  Modbus TCP  ${server.plc} on 127.0.0.1:${server.port} (docs/modbus-register-map.md)`);
+  if (demo.simulation.opcuaUrl !== undefined) lines.push(`  OPC UA      ${demo.simulation.opcuaUrl}`);
+  return lines;
+}
+
+function printWelcome(apiUrl: string, mqttUrl: string, dataDir: string, newToken: string | undefined, demo: boolean, extra: string[] = []): void {
   const lines = ['', `  Shopfloor is running.  API ${apiUrl}   MQTT ${mqttUrl}   data ${dataDir}`];
+  if (extra.length > 0) lines.push(...extra);
   if (newToken !== undefined) {
     lines.push('', `  Admin API token (shown once; only its hash is stored): ${newToken}`);
     if (demo) lines.push(`  It is also in ${dataDir}/admin-token.`);

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '@shopfloor/model';
 import { describeValue, formatProblems, schemaProblems, type SchemaProblem } from '@shopfloor/engine';
+import type { TSchema } from 'typebox';
 import { nodeConfigSchema, nodeDefaults, type NodeConfig } from './node-config.ts';
+import { simulateConfigSchema, simulateDefaults, type SimulateConfig } from './simulate-config.ts';
 
 export type ConfigProblem = SchemaProblem;
 export { formatProblems };
 
-export type LoadedConfig = { ok: true; config: NodeConfig; sources: string[] } | { ok: false; problems: ConfigProblem[] };
+export type Loaded<T> = { ok: true; config: T; sources: string[] } | { ok: false; problems: ConfigProblem[] };
+export type LoadedConfig = Loaded<NodeConfig>;
 
 const envPrefix = 'SHOPFLOOR_';
 
@@ -16,6 +19,15 @@ const envPrefix = 'SHOPFLOOR_';
  * scalars), validated once against the composed schema. Unknown keys are refused.
  */
 export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return loadConfigWith<NodeConfig>(nodeConfigSchema, nodeDefaults, file, env);
+}
+
+/** The configuration of `shopfloor simulate`, loaded the same way. */
+export function loadSimulateConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Loaded<SimulateConfig> {
+  return loadConfigWith<SimulateConfig>(simulateConfigSchema, simulateDefaults, file, env);
+}
+
+function loadConfigWith<T>(schema: TSchema, defaults: T, file: string | undefined, env: NodeJS.ProcessEnv): Loaded<T> {
   const sources = ['defaults'];
   let fromFile: unknown = {};
   if (file !== undefined) {
@@ -32,7 +44,7 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
       return { ok: false, problems: [{ source: file, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` }] };
     }
     if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-      return { ok: false, problems: [{ source: file, path: '(root)', expected: 'a mapping of sections (node, mqtt, store, api, ...)', found: describeValue(fromFile) }] };
+      return { ok: false, problems: [{ source: file, path: '(root)', expected: 'a mapping of sections', found: describeValue(fromFile) }] };
     }
     sources.push(file);
   }
@@ -40,16 +52,23 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
   if (Object.keys(fromEnv).length > 0) sources.push('environment');
 
   // Each problem is attributed to the source that set the key: environment, file or defaults.
-  const merged = merge(merge(structuredClone(nodeDefaults), fromFile), fromEnv);
-  const problems = schemaProblems(nodeConfigSchema, merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
+  const merged = merge(merge(structuredClone(defaults), fromFile), fromEnv);
+  const problems = schemaProblems(schema, merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: merged as NodeConfig, sources };
+  return { ok: true, config: merged as T, sources };
 }
 
 
 /** Throws InputError (SF_CONFIG_INVALID) listing every problem. */
 export function requireConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const loaded = loadConfig(file, env);
+  return required(loadConfig(file, env));
+}
+
+export function requireSimulateConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): SimulateConfig {
+  return required(loadSimulateConfig(file, env));
+}
+
+function required<T>(loaded: Loaded<T>): T {
   if (!loaded.ok) throw new InputError('SF_CONFIG_INVALID', `configuration is invalid:\n${formatProblems(loaded.problems)}`);
   return loaded.config;
 }

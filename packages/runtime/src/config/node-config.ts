@@ -4,6 +4,7 @@ import { pipelineConfigSchema, pipelineDefaults } from '@shopfloor/engine';
 import { embeddedBrokerConfigSchema, embeddedBrokerDefaults } from '@shopfloor/mqtt-broker';
 import { mqttIngestConfigSchema, mqttIngestDefaults } from '@shopfloor/collector-mqtt';
 import { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults } from '@shopfloor/store-sqlite';
+import { simulatorConfigSchema, simulatorDefaults } from '@shopfloor/simulator';
 
 /** The store's file lives in node.dataDir; the rest of its settings are configurable. */
 const storeConfigSchema = Type.Omit(sqlitePointStoreConfigSchema, ['file'], { additionalProperties: false });
@@ -45,8 +46,9 @@ export const nodeConfigSchema = Type.Object(
     api: apiConfigSchema,
     demo: Type.Object(
       {
-        machines: Type.Integer({ minimum: 0, maximum: 1_000, description: 'Machines of the built-in demo publisher.' }),
-        intervalMs: Type.Integer({ minimum: 10, maximum: 60_000, description: 'How often each demo machine publishes.' }),
+        simulator: simulatorConfigSchema,
+        modbus: Type.Boolean({ description: 'Also serve the demo plant over Modbus TCP (free ports, printed at start).' }),
+        opcua: Type.Boolean({ description: 'Also serve the demo plant over OPC UA (a free port, printed at start).' }),
       },
       { additionalProperties: false },
     ),
@@ -63,5 +65,5 @@ export const nodeDefaults: NodeConfig = {
   pipeline: pipelineDefaults,
   store: storeDefaults,
   api: apiDefaults,
-  demo: { machines: 4, intervalMs: 1_000 },
+  demo: { simulator: simulatorDefaults, modbus: true, opcua: false },
 };

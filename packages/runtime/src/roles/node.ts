@@ -5,6 +5,7 @@ import { createApiServer, createNodeMetrics, FileTokenStore, LiveHub } from '@sh
 import { startEmbeddedBroker, type EmbeddedBroker } from '@shopfloor/mqtt-broker';
 import { startMqttIngest, type MqttIngest } from '@shopfloor/collector-mqtt';
 import { createSqlitePointStore, createSqliteRegistry } from '@shopfloor/store-sqlite';
+import type { Plant } from '@shopfloor/simulator';
 import type { NodeConfig } from '../config/node-config.ts';
 
 export type Role = 'demo' | 'hub' | 'edge';
@@ -29,7 +30,7 @@ export const version = '0.1.0';
  * each on one ResourceStack so `close()` stops taking data, drains the pipeline, flushes the store
  * and closes handles, in that order.
  */
-export async function startNode(config: NodeConfig, role: Role, logger: Logger): Promise<RunningNode> {
+export async function startNode(config: NodeConfig, role: Role, logger: Logger, extras: { simulator?: Plant } = {}): Promise<RunningNode> {
   const owned = new ResourceStack();
   try {
     const dataDir = resolve(config.node.dataDir);
@@ -87,6 +88,7 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger):
         metrics,
         tokens,
         logger: logger.child({ part: 'api' }),
+        ...(extras.simulator !== undefined ? { simulator: extras.simulator } : {}),
         onTagsDeclared: (tags) => {
           for (const tag of tags) directory.declare(tag);
         },
