@@ -9,3 +9,8 @@ export type { NodeConfig } from './config/node-config.ts';
 export { createLogger } from './logger.ts';
 export { describeConfig, configKeysMarkdown } from './config/describe-config.ts';
 export type { ConfigKey } from './config/describe-config.ts';
+export { startSimulation, buildPlant } from './roles/simulate.ts';
+export type { RunningSimulation } from './roles/simulate.ts';
+export { simulateConfigSchema, simulateDefaults } from './config/simulate-config.ts';
+export type { SimulateConfig } from './config/simulate-config.ts';
+export { loadSimulateConfig, requireSimulateConfig } from './config/load-config.ts';
