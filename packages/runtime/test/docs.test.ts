@@ -28,6 +28,7 @@ describe('docs that the code keeps honest', () => {
   it('docs/config.md holds the generated key table (regenerate: npx shopfloor config keys)', async () => {
     const text = await doc('config.md');
     expect(text).toContain(configKeysMarkdown());
+    expect(text).toContain(configKeysMarkdown('simulate'));
     expect(describeConfig().length).toBeGreaterThan(20);
   });
 

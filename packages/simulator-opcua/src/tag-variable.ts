@@ -42,7 +42,10 @@ export function addTagVariable(namespace: Namespace, machine: UAObject, tag: Sim
   };
   const write = async (dataValue: DataValue): Promise<StatusCode> => {
     const value: unknown = dataValue.value.value;
-    const refused = refusal(tag, value);
+    const refused =
+      plant.qualityAt(tag.index) === 'bad'
+        ? { status: StatusCodes.BadCommunicationError, reason: 'the machine does not answer (dropped link)' }
+        : refusal(tag, value);
     if (refused !== undefined) {
       options.onWriteRefused(tag, value, refused.status, refused.reason);
       return refused.status;

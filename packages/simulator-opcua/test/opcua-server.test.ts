@@ -141,10 +141,11 @@ describe('OPC UA server read by node-opcua', () => {
     expect(plant.value(`${conveyor}/speed-setpoint`)).toBe(before);
   });
 
-  it('reports a dropped link as BadCommunicationError', async () => {
+  it('reports a dropped link as BadCommunicationError, on reads and writes', async () => {
     const fault = plant.injectFault('conveyor-1', 'dropped-link');
     try {
       expect((await readValue(`ns=1;s=${conveyor}/belt-speed`)).statusCode).toBe(StatusCodes.BadCommunicationError);
+      expect(await write(`ns=1;s=${conveyor}/speed-setpoint`, new Variant({ dataType: DataType.Double, value: 1 }))).toBe('BadCommunicationError');
     } finally {
       plant.clearFault(fault.id);
     }
@@ -153,7 +154,9 @@ describe('OPC UA server read by node-opcua', () => {
 
   it('refuses options that cannot work, naming the option', async () => {
     const logger = createSilentLogger();
-    await expect(startOpcUaServer(plant, { port: 0, publishingIntervalMs: 0 }, { logger })).rejects.toThrow('publishingIntervalMs: expected a number of milliseconds ≥ 1, found 0');
+    await expect(startOpcUaServer(plant, { port: 0, publishingIntervalMs: 0 }, { logger })).rejects.toThrow(
+      'publishingIntervalMs: expected a number of milliseconds ≥ 1, found 0',
+    );
     await expect(startOpcUaServer(plant, { port: 70_000 }, { logger })).rejects.toThrow('port: expected an integer from 0 to 65535, found 70000');
   });
 

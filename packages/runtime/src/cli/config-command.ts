@@ -21,8 +21,9 @@ export function addConfigCommand(program: Command): void {
     });
   config
     .command('keys')
-    .description('Print every configuration key with its type, default and meaning (the table of docs/config.md).')
-    .action(() => {
-      process.stdout.write(configKeysMarkdown() + '\n');
+    .description('Print every configuration key with its type, default and meaning (the tables of docs/config.md).')
+    .option('--simulate', 'the keys of `shopfloor simulate` instead of a node')
+    .action((options: { simulate?: boolean }) => {
+      process.stdout.write(configKeysMarkdown(options.simulate === true ? 'simulate' : 'node') + '\n');
     });
 }

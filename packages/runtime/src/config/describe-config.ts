@@ -1,4 +1,5 @@
 import { nodeConfigSchema, nodeDefaults } from './node-config.ts';
+import { simulateConfigSchema, simulateDefaults } from './simulate-config.ts';
 
 export interface ConfigKey {
   readonly path: string;
@@ -9,14 +10,15 @@ export interface ConfigKey {
 }
 
 /** Every leaf key of the node configuration, with its type, default and description (docs/config.md). */
-export function describeConfig(): ConfigKey[] {
+export function describeConfig(which: 'node' | 'simulate' = 'node'): ConfigKey[] {
   const keys: ConfigKey[] = [];
-  walk(nodeConfigSchema, [], nodeDefaults, keys);
+  if (which === 'node') walk(nodeConfigSchema, [], nodeDefaults, keys);
+  else walk(simulateConfigSchema, [], simulateDefaults, keys);
   return keys;
 }
 
-export function configKeysMarkdown(): string {
-  const rows = describeConfig().map((key) => `| \`${key.path}\` | ${key.type} | ${key.default} | ${key.description}${key.secret ? ' **Secret.**' : ''} |`);
+export function configKeysMarkdown(which: 'node' | 'simulate' = 'node'): string {
+  const rows = describeConfig(which).map((key) => `| \`${key.path}\` | ${key.type} | ${key.default} | ${key.description}${key.secret ? ' **Secret.**' : ''} |`);
   return ['| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 

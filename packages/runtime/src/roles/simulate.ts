@@ -22,8 +22,9 @@ export interface RunningSimulation extends Closeable {
 /** The plant of a simulator configuration: its plant file or the built-in demo plant, starting now unless told otherwise. */
 export function buildPlant(simulator: SimulatorConfig): Plant {
   const description = simulator.plantFile !== undefined ? loadPlantDescription(simulator.plantFile) : defaultPlantDescription();
-  const startTime = simulator.startTime !== undefined ? Date.parse(simulator.startTime) : Date.now();
-  return createPlant(description, { ...(simulator.seed !== undefined ? { seed: simulator.seed } : {}), startTime, stepMs: simulator.stepMs });
+  // The configured start, else the plant file's, else now (so a real-time run carries current timestamps).
+  const startTime = simulator.startTime !== undefined ? Date.parse(simulator.startTime) : description.startTime !== undefined ? undefined : Date.now();
+  return createPlant(description, { ...(simulator.seed !== undefined ? { seed: simulator.seed } : {}), ...(startTime !== undefined ? { startTime } : {}), stepMs: simulator.stepMs });
 }
 
 /**
