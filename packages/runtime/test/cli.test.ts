@@ -27,8 +27,8 @@ describe('the shopfloor command', () => {
   it('has --help on the program and on every subcommand', async () => {
     const top = await shopfloor(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['demo', 'hub', 'edge', 'query', 'config']) expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
-    for (const command of [['demo'], ['hub'], ['edge'], ['query'], ['config', 'check'], ['config', 'keys']]) {
+    for (const command of ['demo', 'hub', 'edge', 'simulate', 'sim', 'query', 'config']) expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of [['demo'], ['hub'], ['edge'], ['simulate'], ['sim', 'fault'], ['query'], ['config', 'check'], ['config', 'keys']]) {
       const help = await shopfloor([...command, '--help']);
       expect({ command, code: help.code, usage: help.stdout.startsWith(`Usage: shopfloor ${command.join(' ')}`) }).toEqual({ command, code: 0, usage: true });
     }
