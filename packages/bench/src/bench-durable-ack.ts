@@ -1,6 +1,6 @@
 /** 4. Durable ack: publish → PUBACK latency at a fixed 20,000 points/s, single-point messages, embedded broker. */
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
-import { nodeTarget, sinkTarget } from './ingest-compare.ts';
+import { disturbedMark, disturbedNote, nodeTarget, sinkTarget } from './ingest-compare.ts';
 import type { IngestTarget } from './ingest-run.ts';
 import { NodeProcess } from './node-process.ts';
 import { CpuMeter } from './proc-cpu.ts';
@@ -87,7 +87,7 @@ export async function benchDurableAck(context: BenchContext): Promise<BenchResul
       raw: ms(pick(rawRuns, p)),
       ratio: ratio(pick(oursRuns, p), pick(rawRuns, p)),
       cpu: p === 'p50' ? `node ${fixed(median(oursRuns.map((run) => run.cpuPerPoint.get('node') ?? Number.NaN)), 1)}` : '',
-      runs: oursRuns.map((run) => ms(run.latency[p])).join(' / '),
+      runs: oursRuns.map((run) => `${ms(run.latency[p])}${disturbedMark(run.otherCores)}`).join(' / '),
     }));
     return {
       id: 'durable-ack',
@@ -98,6 +98,7 @@ export async function benchDurableAck(context: BenchContext): Promise<BenchResul
         `Raw reference: the same paced publisher → aedes in its own process → a do-nothing handler (aedes acks before delivery: the broker hop alone).`,
       rows,
       notes: [
+        disturbedNote,
         lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`,
         `Achieved rates: ${oursRuns.map((run) => count(run.achieved)).join(' / ')} points/s; largest publish delay behind schedule ${oursRuns.map((run) => ms(run.maxLagMs)).join(' / ')}.`,
         `CPU µs/point at ${count(offered)}/s: node ${oursRuns.map((run) => fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 1)).join(' / ')}; raw aedes ${rawRuns.map((run) => fixed(run.cpuPerPoint.get('aedes') ?? Number.NaN, 1)).join(' / ')}.`,

@@ -1,6 +1,6 @@
 /** 3. Ingest batched messages (20 and 100 points; JSON batch and Sparkplug DDATA), embedded broker. */
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
-import { compareIngest, cpuRuns, cpuSummary, medianBusy, medianRate, medianRateRatio, othersRuns, nodeTarget, rateRuns, sinkTarget, type Comparison } from './ingest-compare.ts';
+import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianRate, medianRateRatio, othersRuns, nodeTarget, rateRuns, sinkTarget, type Comparison } from './ingest-compare.ts';
 import { ingestRun, type IngestRun } from './ingest-run.ts';
 import { NodeProcess } from './node-process.ts';
 import { PublisherProcess } from './publisher-process.ts';
@@ -114,7 +114,7 @@ export async function benchIngestBatched(context: BenchContext): Promise<BenchRe
         `Sparkplug: NBIRTH + one DBIRTH per device before the clock starts, then DDATA with alias-only Double metrics and the payload timestamp (published at QoS 1, unlike the spec's QoS 0, for the same flow control). ` +
         `Raw reference: the same messages → aedes in its own process → a do-nothing in-process handler (messages/s × points per message).`,
       rows,
-      notes: [lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`, ...notes],
+      notes: [disturbedNote, lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`, ...notes],
     };
   } finally {
     await sink.close();

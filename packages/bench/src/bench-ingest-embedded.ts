@@ -1,6 +1,6 @@
 /** 1. Ingest, one JSON point per message, QoS 1, durably stored, embedded broker (aedes in the node process). */
 import type { BenchContext } from './context.ts';
-import { compareIngest, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
+import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
 import { NodeProcess } from './node-process.ts';
 import { PublisherProcess } from './publisher-process.ts';
 import type { BenchResult } from './report.ts';
@@ -55,6 +55,7 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
         },
       ],
       notes: [
+        disturbedNote,
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
         `Group commits: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,

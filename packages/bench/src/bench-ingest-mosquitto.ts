@@ -1,7 +1,7 @@
 /** 2. Ingest, one JSON point per message, QoS 1, through Mosquitto (the node's persistent MQTT 5 session, deferred PUBACKs). */
 import { startMosquitto } from '@shopfloor/testkit';
 import type { BenchContext } from './context.ts';
-import { compareIngest, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
+import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
 import { NodeProcess } from './node-process.ts';
 import { findChildPid } from './proc-cpu.ts';
 import { PublisherProcess } from './publisher-process.ts';
@@ -64,6 +64,7 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
         },
       ],
       notes: [
+        disturbedNote,
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
         `Group commits: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,

@@ -7,6 +7,7 @@ import { createSilentLogger } from '@shopfloor/engine';
 import type { Point } from '@shopfloor/model';
 import { createSqlitePointStore, sqlitePointStoreDefaults, type SqlitePointStore } from '@shopfloor/store-sqlite';
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
+import { disturbedMark, disturbedNote } from './ingest-compare.ts';
 import { CpuMeter, ownCpuUs } from './proc-cpu.ts';
 import type { BenchResult, Row } from './report.ts';
 import { count, fixed, median, ms, percentile, ratio } from './stats.ts';
@@ -79,7 +80,7 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
     const downsampleCalls = context.quick ? 20 : 100;
     const latestCalls = context.quick ? 5 : 20;
     const results = { downsample: [] as Timings[], downsampleRaw: [] as Timings[], latest: [] as Timings[], latestRaw: [] as Timings[] };
-    const others: string[] = [];
+    const others: number[] = [];
     for (const index of runIndexes(context)) {
       const meter = new CpuMeter(new Map());
       const started = performance.now();
@@ -93,7 +94,7 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
         `  query ${runLabel(context, index)}: downsample p50 ${ms(downsample.p50)} p95 ${ms(downsample.p95)} (raw chunk read ${ms(downsampleRaw.p50)}) | latest ×${count(latestTags)} p50 ${ms(latest.p50)} p95 ${ms(latest.p95)} (raw last-chunk reads ${ms(latestRaw.p50)})`,
       );
       if (index === 0) continue;
-      others.push(fixed((meter.since().get('others') ?? Number.NaN) / 1e3 / (performance.now() - started), 2));
+      others.push((meter.since().get('others') ?? Number.NaN) / 1e3 / (performance.now() - started));
       results.downsample.push(downsample);
       results.downsampleRaw.push(downsampleRaw);
       results.latest.push(latest);
@@ -108,7 +109,7 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
       raw: `${ms(med(rawRuns, key))} (${rawName})`,
       ratio: ratio(med(runs, key), med(rawRuns, key)),
       cpu: key === 'p50' ? `${fixed(med(runs, 'cpuMs'), 1)} ms CPU per query` : '',
-      runs: runs.map((run) => ms(run[key])).join(' / '),
+      runs: runs.map((run, index) => `${ms(run[key])}${disturbedMark(others[index])}`).join(' / '),
     });
     return {
       id: 'query',
@@ -125,7 +126,7 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
       ],
       notes: [
         "CPU per query is process.cpuUsage() of the whole process (main thread + the store's worker thread) divided by the calls.",
-        `Cores the rest of the machine (other work) used during each run: ${others.join(' / ')}.`,
+        `Cores the rest of the machine (other work) used during each run: ${others.map((cores) => fixed(cores, 2)).join(' / ')}. ${disturbedNote}`,
       ],
     };
   } finally {

@@ -111,8 +111,17 @@ export function medianBusy(runs: readonly IngestRun[], process: string): number 
   return median(runs.map((run) => run.busy.get(process) ?? Number.NaN));
 }
 
+/** Above this many cores used by the rest of the machine, a run is marked disturbed (†) in the runs column. */
+export const disturbedCores = 0.5;
+
+export function disturbedMark(otherCores: number | undefined): string {
+  return (otherCores ?? 0) > disturbedCores ? '†' : '';
+}
+
+export const disturbedNote = `† the rest of the machine (other work on the shared vCPUs) used more than ${disturbedCores} cores during that run.`;
+
 export function rateRuns(runs: readonly IngestRun[]): string {
-  return runs.map((run) => count(run.pointsPerSecond)).join(' / ');
+  return runs.map((run) => `${count(run.pointsPerSecond)}${disturbedMark(run.busy.get('others'))}`).join(' / ');
 }
 
 export function cpuRuns(runs: readonly IngestRun[], process: string): string {

@@ -46,15 +46,15 @@ describe('package layers (STYLE.md §1: model ← engine ← adapter ← surface
     const layerOf = new Map(all.map((info) => [info.name, info.layer]));
     const violations: string[] = [];
     for (const info of all) {
-      if (!([...order, 'test'] as string[]).includes(info.layer)) violations.push(`${info.name}: "shopfloor.layer" is ${String(info.layer)}`);
+      if (!([...order, 'test'] as string[]).includes(info.layer)) violations.push(`${info.name}: "shopfloor.layer" is ${info.layer}`);
       for (const imported of sourceImports(info.dir)) {
         if (imported === info.name) continue;
         if (!info.dependencies.includes(imported)) violations.push(`${info.name} imports ${imported} without declaring it`);
         const target = layerOf.get(imported);
         if (target === 'test' && info.layer !== 'test') violations.push(`${info.name} imports the test package ${imported}`);
         if (info.layer === 'test' || target === undefined || target === 'test') continue;
-        const below = order.indexOf(target) < order.indexOf(info.layer as (typeof order)[number]) || (target === info.layer && info.sameLayer.includes(imported));
-        if (!below) violations.push(`${info.name} (${info.layer}) imports ${imported} (${target}); allowed: ${order.slice(0, order.indexOf(info.layer as (typeof order)[number])).join(', ') || 'nothing'}`);
+        const below = order.indexOf(target) < order.indexOf(info.layer) || (target === info.layer && info.sameLayer.includes(imported));
+        if (!below) violations.push(`${info.name} (${info.layer}) imports ${imported} (${target}); allowed: ${order.slice(0, order.indexOf(info.layer)).join(', ') || 'nothing'}`);
       }
     }
     expect(violations).toEqual([]);
