@@ -24,7 +24,17 @@ export default tseslint.config(
   },
   {
     files: ['packages/!(runtime)/src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'pino', message: 'Only packages/runtime creates pino; take a Logger in deps.' }, { name: 'reflect-metadata', message: 'No reflective DI.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'pino', message: 'Only packages/runtime creates pino; take a Logger in deps.' },
+            { name: 'reflect-metadata', message: 'No reflective DI.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/*/test/**/*.ts', 'packages/*/src/**/*.test.ts'],
@@ -35,7 +45,11 @@ export default tseslint.config(
     rules: {
       // Test helpers type what a response body is expected to be.
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
-      '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
   },
   {
     // Tool configuration files must default-export.

@@ -39,8 +39,22 @@ export function createNodeMetrics(stats: IngestStats, live: LiveHub): NodeMetric
       for (const reason of rejectReasons) this.inc({ reason }, stats.rejected[reason]);
     },
   });
-  new Gauge({ name: 'shopfloor_points_pending', help: 'Points accepted and not yet stored.', registers: [registry], collect() { this.set(stats.pending); } });
-  new Gauge({ name: 'shopfloor_live_subscribers', help: 'Open live (WebSocket) subscriptions.', registers: [registry], collect() { this.set(live.subscribers); } });
+  new Gauge({
+    name: 'shopfloor_points_pending',
+    help: 'Points accepted and not yet stored.',
+    registers: [registry],
+    collect() {
+      this.set(stats.pending);
+    },
+  });
+  new Gauge({
+    name: 'shopfloor_live_subscribers',
+    help: 'Open live (WebSocket) subscriptions.',
+    registers: [registry],
+    collect() {
+      this.set(live.subscribers);
+    },
+  });
   const rate = new Gauge({ name: 'shopfloor_ingest_points_per_second', help: 'Points stored per second over the last 5 s.', registers: [registry] });
   const commit = new Histogram({
     name: 'shopfloor_commit_seconds',

@@ -5,7 +5,10 @@ export const mqttIngestConfigSchema = Type.Object(
     json: Type.Object(
       {
         enabled: Type.Boolean({ description: 'Ingest plain JSON on the unified namespace (topic = tag path).' }),
-        topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Topic filters ingested as JSON (Sparkplug and $-topics are never JSON).' }),
+        topics: Type.Array(Type.String({ minLength: 1 }), {
+          minItems: 1,
+          description: 'Topic filters ingested as JSON (Sparkplug and $-topics are never JSON).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -17,13 +20,22 @@ export const mqttIngestConfigSchema = Type.Object(
         rebirthDebounceMs: Type.Integer({ minimum: 0, maximum: 600_000, description: 'At most one Rebirth request per edge node in this time.' }),
         tagPrefix: Type.String({
           pattern: '^([A-Za-z0-9_.:-]{1,64}(/[A-Za-z0-9_.:-]{1,64})*)?$',
-          description: 'Path put in front of Sparkplug tags (<prefix>/<group>/<edge node>/…), e.g. acme/plant1 to place them in the ISA-95 namespace; empty for none.',
+          description:
+            'Path put in front of Sparkplug tags (<prefix>/<group>/<edge node>/…), e.g. acme/plant1 to place them in the ISA-95 namespace; empty for none.',
         }),
       },
       { additionalProperties: false },
     ),
-    maxPayloadBytes: Type.Integer({ minimum: 64, maximum: 16_777_216, description: 'Larger payloads (JSON or Sparkplug) are refused whole (oversize-payload).' }),
-    receiveMaximum: Type.Integer({ minimum: 1, maximum: 65_535, description: 'External broker: QoS 1 messages in flight to the ingest session, waiting for their durable ack.' }),
+    maxPayloadBytes: Type.Integer({
+      minimum: 64,
+      maximum: 16_777_216,
+      description: 'Larger payloads (JSON or Sparkplug) are refused whole (oversize-payload).',
+    }),
+    receiveMaximum: Type.Integer({
+      minimum: 1,
+      maximum: 65_535,
+      description: 'External broker: QoS 1 messages in flight to the ingest session, waiting for their durable ack.',
+    }),
   },
   { additionalProperties: false },
 );

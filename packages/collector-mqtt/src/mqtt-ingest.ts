@@ -56,7 +56,8 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
   const { pipeline, logger } = deps;
   const now = deps.now ?? Date.now;
   const jsonOptions = { maxPayloadBytes: config.maxPayloadBytes };
-  const isJsonTopic = (topic: string) => config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
+  const isJsonTopic = (topic: string) =>
+    config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
   const counters = { jsonMessages: 0, sparkplugMessages: 0 };
   const groups = config.sparkplug.groups.length > 0 ? config.sparkplug.groups : undefined;
 
@@ -76,7 +77,17 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
   const decodeSparkplug = (sparkplug: SparkplugHost, topic: string, payload: Buffer): Decoded => {
     counters.sparkplugMessages += 1;
     if (payload.length > config.maxPayloadBytes) {
-      return { accepted: [], rejected: [{ reason: 'oversize-payload', input: topic, detail: `payload of ${payload.length} bytes is larger than the limit of ${config.maxPayloadBytes} bytes`, count: 1 }] };
+      return {
+        accepted: [],
+        rejected: [
+          {
+            reason: 'oversize-payload',
+            input: topic,
+            detail: `payload of ${payload.length} bytes is larger than the limit of ${config.maxPayloadBytes} bytes`,
+            count: 1,
+          },
+        ],
+      };
     }
     return sparkplug.handle(topic, payload, now());
   };
@@ -98,7 +109,8 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
       return undefined;
     };
     broker.intercept((topic, payload, qos, _clientId, done) => {
-      if (host !== undefined && topic.startsWith(sparkplugPrefix)) pipeline.submit(decodeSparkplug(host, topic, payload), release(qos, done), { protocol: 'sparkplug-b', address: topic });
+      if (host !== undefined && topic.startsWith(sparkplugPrefix))
+        pipeline.submit(decodeSparkplug(host, topic, payload), release(qos, done), { protocol: 'sparkplug-b', address: topic });
       else if (isJsonTopic(topic)) pipeline.submit(decodeJson(topic, payload), release(qos, done), { protocol: 'mqtt-json', address: topic });
       else done();
     });
@@ -124,7 +136,10 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
             if (!isJsonTopic(topic)) return ack();
             // Acknowledge only what is stored. A failed write drops the connection, so the broker
             // redelivers the unacknowledged messages on the next one.
-            pipeline.submit(decodeJson(topic, payload), (error) => (error === undefined ? ack() : abort(`storing failed: ${error.message}`)), { protocol: 'mqtt-json', address: topic });
+            pipeline.submit(decodeJson(topic, payload), (error) => (error === undefined ? ack() : abort(`storing failed: ${error.message}`)), {
+              protocol: 'mqtt-json',
+              address: topic,
+            });
           },
         },
       );

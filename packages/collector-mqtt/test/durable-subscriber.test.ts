@@ -41,7 +41,13 @@ describe('durable subscriber on Mosquitto', () => {
   it('receives QoS 1 messages from mosquitto_pub and from mqtt.js and acknowledges them; QoS 0 needs no ack', async () => {
     const topic = uniqueId('receive');
     const sub = await subscriber(
-      { url: broker.url, subscriptions: [{ filter: `${topic}/#`, qos: 1 }, { filter: `${topic}-zero`, qos: 0 }] },
+      {
+        url: broker.url,
+        subscriptions: [
+          { filter: `${topic}/#`, qos: 1 },
+          { filter: `${topic}-zero`, qos: 0 },
+        ],
+      },
       { autoAck: true },
     );
     for (let index = 0; index < 3; index++) {
@@ -104,7 +110,11 @@ describe('durable subscriber on Mosquitto', () => {
     // Acks 2..5 are held back behind message 1, so the broker still sees 10 in flight.
     for (const message of sub.received.slice(1, 5)) message.ack();
     await sleep(300);
-    expect({ delivered: sub.received.length, acked: sub.instance.counters.acked, sentByBroker: onTheWire() }).toEqual({ delivered: 10, acked: 0, sentByBroker: 10 });
+    expect({ delivered: sub.received.length, acked: sub.instance.counters.acked, sentByBroker: onTheWire() }).toEqual({
+      delivered: 10,
+      acked: 0,
+      sentByBroker: 10,
+    });
     // From the first PUBACK on, Mosquitto 2.0.11 sends past Receive Maximum (mosquitto#2301);
     // the subscriber holds the excess back, so the application still never has more than 10 unacked.
     sub.received[0]?.ack();
@@ -439,7 +449,10 @@ describe('durable subscriber on Mosquitto', () => {
 describe('durable subscriber on a scripted broker', () => {
   it('reports the reason of a DISCONNECT from the broker and reconnects', async () => {
     const fake = await startFakeBroker((send) => send({ cmd: 'disconnect', reasonCode: 0x8b, properties: { reasonString: 'maintenance' } }));
-    const sub = await subscriber({ url: fake.url, subscriptions: [{ filter: 'plant/#', qos: 1 }], reconnect: { initialMs: 20, maxMs: 100 } }, { waitConnected: false });
+    const sub = await subscriber(
+      { url: fake.url, subscriptions: [{ filter: 'plant/#', qos: 1 }], reconnect: { initialMs: 20, maxMs: 100 } },
+      { waitConnected: false },
+    );
     const events = collect(sub.instance);
     await waitFor(() => events.filter((event) => event.type === 'connected').length === 2, 'a reconnection');
     expect(events.find((event) => event.type === 'disconnected')).toMatchObject({
@@ -451,9 +464,19 @@ describe('durable subscriber on a scripted broker', () => {
   });
 
   it('names the filter when the broker refuses a subscription (Mosquitto 2.0.11 grants and filters by ACL later)', async () => {
-    const fake = await startFakeBroker(() => undefined, (filter) => (filter.startsWith('secret/') ? 0x87 : filter.startsWith('cheap/') ? 0 : 1));
+    const fake = await startFakeBroker(
+      () => undefined,
+      (filter) => (filter.startsWith('secret/') ? 0x87 : filter.startsWith('cheap/') ? 0 : 1),
+    );
     const sub = await subscriber(
-      { url: fake.url, subscriptions: [{ filter: 'open/#', qos: 1 }, { filter: 'secret/#', qos: 1 }, { filter: 'cheap/#', qos: 1 }] },
+      {
+        url: fake.url,
+        subscriptions: [
+          { filter: 'open/#', qos: 1 },
+          { filter: 'secret/#', qos: 1 },
+          { filter: 'cheap/#', qos: 1 },
+        ],
+      },
       { waitConnected: false },
     );
     const events = collect(sub.instance);
@@ -466,7 +489,11 @@ describe('durable subscriber on a scripted broker', () => {
     });
     expect(sub.logger.entries.filter((entry) => entry.level !== 'info' && entry.level !== 'debug')).toEqual([
       { level: 'error', message: 'subscription refused', meta: expect.objectContaining({ filter: 'secret/#' }) },
-      { level: 'warn', message: 'subscription granted at QoS 0 only: its messages cannot be acknowledged after storage', meta: expect.objectContaining({ filter: 'cheap/#' }) },
+      {
+        level: 'warn',
+        message: 'subscription granted at QoS 0 only: its messages cannot be acknowledged after storage',
+        meta: expect.objectContaining({ filter: 'cheap/#' }),
+      },
     ]);
     await sub.instance.close();
     await fake.close();
@@ -474,7 +501,16 @@ describe('durable subscriber on a scripted broker', () => {
 
   it('resolves topic aliases sent by the broker', async () => {
     const fake = await startFakeBroker((send) => {
-      send({ cmd: 'publish', topic: 'plant/line1/temp', payload: Buffer.from('a'), qos: 1, dup: false, retain: false, messageId: 1, properties: { topicAlias: 3 } });
+      send({
+        cmd: 'publish',
+        topic: 'plant/line1/temp',
+        payload: Buffer.from('a'),
+        qos: 1,
+        dup: false,
+        retain: false,
+        messageId: 1,
+        properties: { topicAlias: 3 },
+      });
       send({ cmd: 'publish', topic: '', payload: Buffer.from('b'), qos: 1, dup: false, retain: false, messageId: 2, properties: { topicAlias: 3 } });
     });
     const sub = await subscriber({ url: fake.url, subscriptions: [{ filter: 'plant/#', qos: 1 }] }, { autoAck: true });

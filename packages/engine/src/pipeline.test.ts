@@ -43,7 +43,11 @@ describe('Pipeline', () => {
     commit();
     await pipeline.drain();
     expect(acknowledged).toEqual(['first', 'second']);
-    expect({ received: pipeline.stats.received, stored: pipeline.stats.stored, pending: pipeline.stats.pending }).toEqual({ received: 2, stored: 2, pending: 0 });
+    expect({ received: pipeline.stats.received, stored: pipeline.stats.stored, pending: pipeline.stats.pending }).toEqual({
+      received: 2,
+      stored: 2,
+      pending: 0,
+    });
   });
 
   it('refuses non-finite values, future timestamps, bad paths, wrong types and unknown tags by policy, counting each', async () => {
@@ -51,7 +55,14 @@ describe('Pipeline', () => {
     const directory = new TagDirectory([{ path: 'a/b/int', dataType: 'int' }]);
     const pipeline = new Pipeline({ ...pipelineDefaults, unknownTags: 'register' }, { store, directory, logger: createSilentLogger(), now: () => now });
     const done = pipeline.push({
-      accepted: [point('a/b/nan', NaN), point('a/b/future', 1, now + 3_600_000), point('a/+/x', 1), point('a/b/int', 1.5), point('a/b/int', 7), point('a/b/new', 'text')],
+      accepted: [
+        point('a/b/nan', NaN),
+        point('a/b/future', 1, now + 3_600_000),
+        point('a/+/x', 1),
+        point('a/b/int', 1.5),
+        point('a/b/int', 7),
+        point('a/b/new', 'text'),
+      ],
       rejected: [{ reason: 'malformed-json', input: 'x', detail: 'x', count: 1 }],
     });
     await new Promise((resolve) => setImmediate(resolve));
@@ -59,11 +70,16 @@ describe('Pipeline', () => {
     await done;
     expect(batches).toEqual([[point('a/b/int', 7), point('a/b/new', 'text')]]);
     const { rejected } = pipeline.stats;
-    expect([rejected['not-finite'], rejected['future-timestamp'], rejected['bad-topic'], rejected['wrong-type'], rejected['malformed-json']]).toEqual([1, 1, 1, 1, 1]);
+    expect([rejected['not-finite'], rejected['future-timestamp'], rejected['bad-topic'], rejected['wrong-type'], rejected['malformed-json']]).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
     expect(pipeline.stats.received).toBe(7);
     expect(directory.dataType('a/b/new')).toBe('string');
 
-    const refusing = new Pipeline({ ...pipelineDefaults, unknownTags: 'refuse' }, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    const refusing = new Pipeline(
+      { ...pipelineDefaults, unknownTags: 'refuse' },
+      { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now },
+    );
     await refusing.push({ accepted: [point('a/b/unknown', 1)], rejected: [] });
     expect(refusing.stats.rejected['unknown-tag']).toBe(1);
   });
@@ -77,7 +93,10 @@ describe('Pipeline', () => {
 
   it('reports saturation above maxPendingPoints and wakes waiters once the store catches up', async () => {
     const { store, commit } = recordingStore();
-    const pipeline = new Pipeline({ ...pipelineDefaults, maxPendingPoints: 1_000 }, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now });
+    const pipeline = new Pipeline(
+      { ...pipelineDefaults, maxPendingPoints: 1_000 },
+      { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now },
+    );
     pipeline.submit({ accepted: Array.from({ length: 1_000 }, (_, index) => point('a/b/c', index, now - index)), rejected: [] });
     expect(pipeline.ready).toBe(false);
     let woke = false;
@@ -92,7 +111,14 @@ describe('Pipeline', () => {
   it('shows batches to observers only once stored, and survives an observer or a processor that throws', async () => {
     const { store, commit } = recordingStore();
     const seen: string[] = [];
-    const observers = [{ observe: () => { throw new Error('observer bug'); } }, { observe: (batch: readonly Point[]) => seen.push(...batch.map((p) => p.tag)) }];
+    const observers = [
+      {
+        observe: () => {
+          throw new Error('observer bug');
+        },
+      },
+      { observe: (batch: readonly Point[]) => seen.push(...batch.map((p) => p.tag)) },
+    ];
     const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now, observers });
     const done = pipeline.push({ accepted: [point('a/b/c', 1)], rejected: [] });
     await new Promise((resolve) => setImmediate(resolve));
@@ -106,7 +132,15 @@ describe('Pipeline', () => {
       directory: new TagDirectory(),
       logger: createSilentLogger(),
       now: () => now,
-      processors: [{ name: 'halve', process: (batch) => batch.slice(1) }, { name: 'broken', process: () => { throw new Error('processor bug'); } }],
+      processors: [
+        { name: 'halve', process: (batch) => batch.slice(1) },
+        {
+          name: 'broken',
+          process: () => {
+            throw new Error('processor bug');
+          },
+        },
+      ],
     });
     await expect(failing.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2), point('a/b/e', 3)], rejected: [] })).rejects.toThrow('processor bug');
     const { received, stored, filtered, failed, pending } = failing.stats;
@@ -129,11 +163,26 @@ describe('Pipeline', () => {
     const seen: Point[] = [];
     const store: PointStore = {
       ...recordingStore().store,
-      write: async (batch) => ({ stored: batch.length - 1, rejected: [{ tag: 'a/b/flag', ts: now, reason: 'wrong-type', detail: 'tag "a/b/flag": holds boolean values; got number 3' }] }),
+      write: async (batch) => ({
+        stored: batch.length - 1,
+        rejected: [{ tag: 'a/b/flag', ts: now, reason: 'wrong-type', detail: 'tag "a/b/flag": holds boolean values; got number 3' }],
+      }),
     };
-    const pipeline = new Pipeline(pipelineDefaults, { store, directory: new TagDirectory(), logger: createSilentLogger(), now: () => now, observers: [{ observe: (batch) => seen.push(...batch) }] });
+    const pipeline = new Pipeline(pipelineDefaults, {
+      store,
+      directory: new TagDirectory(),
+      logger: createSilentLogger(),
+      now: () => now,
+      observers: [{ observe: (batch) => seen.push(...batch) }],
+    });
     await pipeline.push({ accepted: [point('a/b/flag', 3), point('a/b/speed', 7)], rejected: [] });
     const { received, stored, pending } = pipeline.stats;
-    expect({ received, stored, pending, wrongType: pipeline.stats.rejected['wrong-type'], seen }).toEqual({ received: 2, stored: 1, pending: 0, wrongType: 1, seen: [point('a/b/speed', 7)] });
+    expect({ received, stored, pending, wrongType: pipeline.stats.rejected['wrong-type'], seen }).toEqual({
+      received: 2,
+      stored: 1,
+      pending: 0,
+      wrongType: 1,
+      seen: [point('a/b/speed', 7)],
+    });
   });
 });

@@ -20,12 +20,20 @@ export function schemaProblems(schema: TSchema, value: unknown, sourceOf: (keys:
   const byPath = new Map<string, { keys: string[]; expected: Set<string> }>();
   const unknownKeys: SchemaProblem[] = [];
   for (const error of allErrors(schema, value)) {
-    const keys = error.instancePath.split('/').slice(1).map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const keys = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'additionalProperties') {
       for (const key of (params['additionalProperties'] as string[] | undefined) ?? []) {
         const path = [...keys, key];
-        unknownKeys.push({ source: sourceOf(path), path: formatPath(path), expected: `no such key (known: ${knownKeys(schema, keys).join(', ')})`, found: `"${key}"` });
+        unknownKeys.push({
+          source: sourceOf(path),
+          path: formatPath(path),
+          expected: `no such key (known: ${knownKeys(schema, keys).join(', ')})`,
+          found: `"${key}"`,
+        });
       }
       continue;
     }
@@ -98,7 +106,8 @@ function knownKeys(schema: unknown, keys: readonly string[]): string[] {
   const properties = isRecord(current) ? current['properties'] : undefined;
   if (isRecord(properties)) return Object.keys(properties);
   const branches = isRecord(current) ? current['anyOf'] : undefined;
-  if (Array.isArray(branches)) return branches.flatMap((branch: unknown) => (isRecord(branch) && isRecord(branch['properties']) ? Object.keys(branch['properties']) : []));
+  if (Array.isArray(branches))
+    return branches.flatMap((branch: unknown) => (isRecord(branch) && isRecord(branch['properties']) ? Object.keys(branch['properties']) : []));
   return [];
 }
 

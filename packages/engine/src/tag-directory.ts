@@ -1,6 +1,5 @@
 import type { DataType, Point, SourceBinding, Tag, TagPath } from '@shopfloor/model';
 
-
 /**
  * The tags the node knows, in memory, for the hot path: one map lookup per point. Loaded from the
  * registry at start; unknown tags are registered here (and handed to the registry in batches) or

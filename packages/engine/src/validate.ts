@@ -20,16 +20,32 @@ export function validatePoints(
   }
 }
 
-function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfig, latestAllowed: number, source: SourceBinding | undefined): Rejection | undefined {
+function checkPoint(
+  point: Point,
+  directory: TagDirectory,
+  config: PipelineConfig,
+  latestAllowed: number,
+  source: SourceBinding | undefined,
+): Rejection | undefined {
   const value = point.value;
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return { reason: 'not-finite', input: point.tag, detail: `tag "${point.tag}": value ${String(value)} is not a finite number`, count: 1 };
   }
   if (typeof value === 'string' && value.length > config.maxStringLength) {
-    return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}": string value of ${value.length} characters is longer than ${config.maxStringLength}`, count: 1 };
+    return {
+      reason: 'wrong-type',
+      input: point.tag,
+      detail: `tag "${point.tag}": string value of ${value.length} characters is longer than ${config.maxStringLength}`,
+      count: 1,
+    };
   }
   if (!Number.isFinite(point.ts) || point.ts <= 0 || point.ts > maxTimestampMs) {
-    return { reason: 'bad-timestamp', input: point.tag, detail: `tag "${point.tag}": timestamp ${String(point.ts)} is not a positive number of milliseconds since 1970`, count: 1 };
+    return {
+      reason: 'bad-timestamp',
+      input: point.tag,
+      detail: `tag "${point.tag}": timestamp ${String(point.ts)} is not a positive number of milliseconds since 1970`,
+      count: 1,
+    };
   }
   if (point.ts > latestAllowed) {
     return {
@@ -44,12 +60,22 @@ function checkPoint(point: Point, directory: TagDirectory, config: PipelineConfi
     const problem = tagPathProblem(point.tag);
     if (problem !== undefined) return { reason: 'bad-topic', input: point.tag, detail: `tag path "${point.tag}" ${problem}`, count: 1 };
     if (config.unknownTags === 'refuse') {
-      return { reason: 'unknown-tag', input: point.tag, detail: `tag "${point.tag}" is not registered and unknown tags are refused (pipeline.unknownTags: refuse)`, count: 1 };
+      return {
+        reason: 'unknown-tag',
+        input: point.tag,
+        detail: `tag "${point.tag}" is not registered and unknown tags are refused (pipeline.unknownTags: refuse)`,
+        count: 1,
+      };
     }
     dataType = directory.register(point, source);
   }
   if (!valueFits(dataType, value)) {
-    return { reason: 'wrong-type', input: point.tag, detail: `tag "${point.tag}" holds ${dataType} values; got ${typeof value} ${JSON.stringify(value).slice(0, 60)}`, count: 1 };
+    return {
+      reason: 'wrong-type',
+      input: point.tag,
+      detail: `tag "${point.tag}" holds ${dataType} values; got ${typeof value} ${JSON.stringify(value).slice(0, 60)}`,
+      count: 1,
+    };
   }
   return undefined;
 }

@@ -78,15 +78,7 @@ export class BugError extends Error {
   readonly code: ErrorCode = 'SF_INTERNAL';
 }
 
-export type ShopfloorError =
-  | InputError
-  | NotFoundError
-  | ConflictError
-  | NotAuthenticatedError
-  | NotAllowedError
-  | UnavailableError
-  | ProtocolError
-  | BugError;
+export type ShopfloorError = InputError | NotFoundError | ConflictError | NotAuthenticatedError | NotAllowedError | UnavailableError | ProtocolError | BugError;
 
 const shopfloorErrorNames: ReadonlySet<string> = new Set<ShopfloorError['name']>([
   'InputError',

@@ -54,7 +54,14 @@ export async function startEmbeddedBroker(config: EmbeddedBrokerConfig, deps: Em
       interceptor = next;
     },
     publish(topic, payload, options) {
-      const packet: PublishPacket = { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos: options.qos, retain: options.retain, dup: false };
+      const packet: PublishPacket = {
+        cmd: 'publish',
+        topic,
+        payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+        qos: options.qos,
+        retain: options.retain,
+        dup: false,
+      };
       aedes.publish(packet, (error) => {
         if (error !== undefined && error !== null) deps.logger.warn('embedded broker publish failed', { topic, error: error.message });
       });
@@ -73,7 +80,8 @@ async function listenOrFallback(server: Server, config: EmbeddedBrokerConfig, lo
     return await listen(server, config.host, config.port);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw new Error(`the embedded MQTT broker cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, { cause: error });
+    if (code !== 'EADDRINUSE' && code !== 'EACCES')
+      throw new Error(`the embedded MQTT broker cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, { cause: error });
     const port = await listen(server, config.host, 0);
     const why = code === 'EADDRINUSE' ? 'is already in use (a local Mosquitto?)' : 'needs privileges this process lacks';
     logger.warn(`MQTT port ${config.port} ${why}; the embedded broker listens on ${config.host}:${port} instead`, { wantedPort: config.port, port });

@@ -28,7 +28,10 @@ export async function startChildNode(configFile: string, apiUrl: string): Promis
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the node exited with ${child.exitCode}:\n${output}`);
-    const healthy = await fetch(`${apiUrl}/health`).then((response) => response.ok, () => false);
+    const healthy = await fetch(`${apiUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (healthy && output.includes('Shopfloor is running')) break;
     if (Date.now() > deadline) throw new Error(`the node did not become healthy:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

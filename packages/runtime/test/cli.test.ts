@@ -39,7 +39,12 @@ describe('the shopfloor command', () => {
     writeFileSync(file, 'node:\n  id: hub1\n  dataDri: /tmp/x\napi:\n  port: 70000\npipeline:\n  unknownTags: maybe\n');
     const result = await shopfloor(['config', 'check', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr.split('\n').filter((line) => line.startsWith(file)).sort()).toEqual(
+    expect(
+      result.stderr
+        .split('\n')
+        .filter((line) => line.startsWith(file))
+        .sort(),
+    ).toEqual(
       [
         `${file}: node.dataDri: expected no such key (known: id, dataDir), found "dataDri"`,
         `${file}: api.port: expected a number <= 65535, found number 70000`,
@@ -59,7 +64,10 @@ describe('the shopfloor command', () => {
 
   it('environment variables override the file and are named when wrong', async () => {
     const file = join(dir, 'good.yaml');
-    writeFileSync(file, 'node:\n  id: hub1\n  dataDir: /tmp/sf-hub1\nmqtt:\n  broker:\n    external:\n      url: mqtt://127.0.0.1:1883\n      clientId: hub1\n');
+    writeFileSync(
+      file,
+      'node:\n  id: hub1\n  dataDir: /tmp/sf-hub1\nmqtt:\n  broker:\n    external:\n      url: mqtt://127.0.0.1:1883\n      clientId: hub1\n',
+    );
     expect((await shopfloor(['config', 'check', file])).stdout).toContain(`ok: ${file} is valid`);
     const loaded = loadConfig(file, { SHOPFLOOR_API__PORT: '9191', SHOPFLOOR_PIPELINE__UNKNOWN_TAGS: 'refuse' });
     expect(loaded.ok && [loaded.config.api.port, loaded.config.pipeline.unknownTags, loaded.config.node.id]).toEqual([9191, 'refuse', 'hub1']);
@@ -71,7 +79,10 @@ describe('the shopfloor command', () => {
   it('overrides one setting of the embedded broker without losing the others, and switches to an external broker whole', () => {
     const port = loadConfig(undefined, { SHOPFLOOR_MQTT__BROKER__EMBEDDED__PORT: '2883' });
     expect(port.ok && port.config.mqtt.broker).toEqual({ embedded: { host: '127.0.0.1', port: 2883 } });
-    const external = loadConfig(undefined, { SHOPFLOOR_MQTT__BROKER__EXTERNAL__URL: 'mqtt://10.0.0.5:1883', SHOPFLOOR_MQTT__BROKER__EXTERNAL__CLIENT_ID: 'hub9' });
+    const external = loadConfig(undefined, {
+      SHOPFLOOR_MQTT__BROKER__EXTERNAL__URL: 'mqtt://10.0.0.5:1883',
+      SHOPFLOOR_MQTT__BROKER__EXTERNAL__CLIENT_ID: 'hub9',
+    });
     expect(external.ok && external.config.mqtt.broker).toEqual({ external: { url: 'mqtt://10.0.0.5:1883', clientId: 'hub9' } });
   });
 

@@ -36,7 +36,10 @@ describe('kill -9 during a QoS 1 stream', () => {
     const config = writeConfig(dir, {
       node: { id: 'crash', dataDir },
       log: { level: 'warn' },
-      mqtt: { broker: { external: { url: mosquitto.url, clientId: 'shopfloor-crash-test' } }, ingest: { sparkplug: { enabled: false, hostId: 'crash', groups: [], rebirthDebounceMs: 5000 } } },
+      mqtt: {
+        broker: { external: { url: mosquitto.url, clientId: 'shopfloor-crash-test' } },
+        ingest: { sparkplug: { enabled: false, hostId: 'crash', groups: [], rebirthDebounceMs: 5000 } },
+      },
       api: { port: apiPort },
       store: { checkpointSeconds: 1 },
     });
@@ -51,7 +54,9 @@ describe('kill -9 during a QoS 1 stream', () => {
     const published: Promise<unknown>[] = [];
     for (let index = 0; index < perTag; index++) {
       for (let tag = 0; tag < tags; tag++) {
-        published.push(publisher.publishAsync(`acme/crash/area/line/cell/m${tag}/value`, JSON.stringify({ ts: base + index * 1_000, value: index }), { qos: 1 }));
+        published.push(
+          publisher.publishAsync(`acme/crash/area/line/cell/m${tag}/value`, JSON.stringify({ ts: base + index * 1_000, value: index }), { qos: 1 }),
+        );
       }
       if (index === 300) {
         // The node is mid-stream: kill it without warning.
@@ -72,7 +77,11 @@ describe('kill -9 during a QoS 1 stream', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         points = await countStored(api, path, base);
       }
-      expect({ tag: path, count: points.length, distinct: new Set(points.map((point) => point.ts)).size }).toEqual({ tag: path, count: perTag, distinct: perTag });
+      expect({ tag: path, count: points.length, distinct: new Set(points.map((point) => point.ts)).size }).toEqual({
+        tag: path,
+        count: perTag,
+        distinct: perTag,
+      });
       expect(points.every((point) => point.value === (point.ts - base) / 1_000)).toBe(true);
     }
     expect(await node.stop()).toBe(0);
@@ -115,10 +124,16 @@ describe('kill -9 during a QoS 1 stream', () => {
     expect(acknowledgedAtKill.length).toBeGreaterThan(2_000);
 
     node = await startChildNode(config, apiUrl);
-    const { body } = await api.get<{ points: { ts: number; value: number }[] }>(`/api/v1/history?tag=acme/crash/area/line/cell/emb/value&from=${base}&to=${base + 10_000_000}&limit=1000000`);
+    const { body } = await api.get<{ points: { ts: number; value: number }[] }>(
+      `/api/v1/history?tag=acme/crash/area/line/cell/emb/value&from=${base}&to=${base + 10_000_000}&limit=1000000`,
+    );
     const stored = new Set(body.points.map((point) => point.value));
     const lost = acknowledgedAtKill.filter((index) => !stored.has(index));
-    expect({ acknowledged: acknowledgedAtKill.length, lost: lost.length, duplicates: body.points.length - stored.size }).toEqual({ acknowledged: acknowledgedAtKill.length, lost: 0, duplicates: 0 });
+    expect({ acknowledged: acknowledgedAtKill.length, lost: lost.length, duplicates: body.points.length - stored.size }).toEqual({
+      acknowledged: acknowledgedAtKill.length,
+      lost: 0,
+      duplicates: 0,
+    });
     expect(await node.stop()).toBe(0);
   }, 120_000);
 });

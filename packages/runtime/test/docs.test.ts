@@ -35,7 +35,9 @@ describe('docs that the code keeps honest', () => {
   it('docs/metrics.md lists exactly the shopfloor_ series a running node exports', async () => {
     const documented = [...(await doc('metrics.md')).matchAll(/^\| `(shopfloor_\w+)` \|/gm)].map((match) => match[1]);
     const scrape = (await fixture.api.get<string>('/metrics', null)).body;
-    const exported = new Set([...scrape.matchAll(/^# TYPE (shopfloor_\w+) /gm)].map((match) => match[1] as string).filter((name) => !name.startsWith('shopfloor_process_')));
+    const exported = new Set(
+      [...scrape.matchAll(/^# TYPE (shopfloor_\w+) /gm)].map((match) => match[1] as string).filter((name) => !name.startsWith('shopfloor_process_')),
+    );
     expect(documented.sort()).toEqual([...exported].sort());
   });
 });

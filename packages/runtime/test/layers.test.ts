@@ -20,8 +20,18 @@ function packages(): PackageInfo[] {
   return readdirSync(packagesDir)
     .filter((entry) => statSync(join(packagesDir, entry)).isDirectory())
     .map((entry) => {
-      const manifest = JSON.parse(readFileSync(join(packagesDir, entry, 'package.json'), 'utf8')) as { name: string; shopfloor?: { layer?: Layer; sameLayer?: string[] }; dependencies?: Record<string, string> };
-      return { name: manifest.name, dir: join(packagesDir, entry), layer: manifest.shopfloor?.layer ?? ('missing' as Layer), dependencies: Object.keys(manifest.dependencies ?? {}), sameLayer: manifest.shopfloor?.sameLayer ?? [] };
+      const manifest = JSON.parse(readFileSync(join(packagesDir, entry, 'package.json'), 'utf8')) as {
+        name: string;
+        shopfloor?: { layer?: Layer; sameLayer?: string[] };
+        dependencies?: Record<string, string>;
+      };
+      return {
+        name: manifest.name,
+        dir: join(packagesDir, entry),
+        layer: manifest.shopfloor?.layer ?? ('missing' as Layer),
+        dependencies: Object.keys(manifest.dependencies ?? {}),
+        sameLayer: manifest.shopfloor?.sameLayer ?? [],
+      };
     });
 }
 
@@ -54,7 +64,10 @@ describe('package layers (STYLE.md §1: model ← engine ← adapter ← surface
         if (target === 'test' && info.layer !== 'test') violations.push(`${info.name} imports the test package ${imported}`);
         if (info.layer === 'test' || target === undefined || target === 'test') continue;
         const below = order.indexOf(target) < order.indexOf(info.layer) || (target === info.layer && info.sameLayer.includes(imported));
-        if (!below) violations.push(`${info.name} (${info.layer}) imports ${imported} (${target}); allowed: ${order.slice(0, order.indexOf(info.layer)).join(', ') || 'nothing'}`);
+        if (!below)
+          violations.push(
+            `${info.name} (${info.layer}) imports ${imported} (${target}); allowed: ${order.slice(0, order.indexOf(info.layer)).join(', ') || 'nothing'}`,
+          );
       }
     }
     expect(violations).toEqual([]);

@@ -3,7 +3,11 @@ import { mosquittoPub } from '@shopfloor/testkit';
 import { startTestNode, type NodeFixture } from './node-fixture.ts';
 
 async function put(fixture: NodeFixture, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${fixture.node.apiUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${fixture.node.apiUrl}${path}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -17,22 +21,51 @@ describe('the data model through the API', () => {
   });
 
   it('builds an ISA-95 hierarchy with models that inherit, and creates the tags of model measurements', async () => {
-    expect((await put(fixture, '/api/v1/models/rotating', { name: 'Rotating machine', attributes: [{ name: 'ratedKw', dataType: 'float' }], measurements: [{ name: 'speed', dataType: 'float', unit: 'rpm' }] })).status).toBe(200);
     expect(
-      (await put(fixture, '/api/v1/models/pump', { name: 'Pump', extends: 'rotating', attributes: [], measurements: [{ name: 'flow', dataType: 'float', unit: 'm3/h', classification: 'public' }] })).status,
+      (
+        await put(fixture, '/api/v1/models/rotating', {
+          name: 'Rotating machine',
+          attributes: [{ name: 'ratedKw', dataType: 'float' }],
+          measurements: [{ name: 'speed', dataType: 'float', unit: 'rpm' }],
+        })
+      ).status,
     ).toBe(200);
-    const resolved = await fixture.api.get<{ measurements: { name: string; unit: string }[]; attributes: { name: string }[] }>('/api/v1/models/pump?resolved=true');
+    expect(
+      (
+        await put(fixture, '/api/v1/models/pump', {
+          name: 'Pump',
+          extends: 'rotating',
+          attributes: [],
+          measurements: [{ name: 'flow', dataType: 'float', unit: 'm3/h', classification: 'public' }],
+        })
+      ).status,
+    ).toBe(200);
+    const resolved = await fixture.api.get<{ measurements: { name: string; unit: string }[]; attributes: { name: string }[] }>(
+      '/api/v1/models/pump?resolved=true',
+    );
     expect(resolved.body.measurements.map((measurement) => [measurement.name, measurement.unit])).toEqual([
       ['speed', 'rpm'],
       ['flow', 'm3/h'],
     ]);
 
-    for (const [path, level] of [['acme', 'enterprise'], ['acme/plant1', 'site'], ['acme/plant1/utilities', 'area'], ['acme/plant1/utilities/water', 'line']] as const) {
+    for (const [path, level] of [
+      ['acme', 'enterprise'],
+      ['acme/plant1', 'site'],
+      ['acme/plant1/utilities', 'area'],
+      ['acme/plant1/utilities/water', 'line'],
+    ] as const) {
       expect((await put(fixture, `/api/v1/assets/${path}`, { level, name: path.split('/').pop() })).status).toBe(200);
     }
-    const asset = await put(fixture, "/api/v1/assets/acme/plant1/utilities/water/p101", { level: "asset", name: "Pump 101", model: "pump", attributes: { ratedKw: 15 } });
-    expect([asset.status, asset.body["error"]]).toEqual([200, undefined]);
-    const tags = await fixture.api.get<{ tags: { path: string; unit: string; classification: string }[] }>('/api/v1/tags?filter=acme/plant1/utilities/water/p101/%2B');
+    const asset = await put(fixture, '/api/v1/assets/acme/plant1/utilities/water/p101', {
+      level: 'asset',
+      name: 'Pump 101',
+      model: 'pump',
+      attributes: { ratedKw: 15 },
+    });
+    expect([asset.status, asset.body['error']]).toEqual([200, undefined]);
+    const tags = await fixture.api.get<{ tags: { path: string; unit: string; classification: string }[] }>(
+      '/api/v1/tags?filter=acme/plant1/utilities/water/p101/%2B',
+    );
     expect(tags.body.tags.map((tag) => [tag.path, tag.unit, tag.classification]).sort()).toEqual([
       ['acme/plant1/utilities/water/p101/flow', 'm3/h', 'public'],
       ['acme/plant1/utilities/water/p101/speed', 'rpm', 'internal'],
@@ -65,15 +98,26 @@ describe('modelled tags and ingest', () => {
     const fixture = await startTestNode((config) => ({ ...config, pipeline: { ...config.pipeline, unknownTags: 'refuse' } }));
     try {
       await put(fixture, '/api/v1/models/motor', { name: 'Motor', attributes: [], measurements: [{ name: 'speed', dataType: 'float', unit: 'rpm' }] });
-      for (const [path, level] of [['acme', 'enterprise'], ['acme/p1', 'site'], ['acme/p1/a1', 'area'], ['acme/p1/a1/l1', 'line']] as const) await put(fixture, `/api/v1/assets/${path}`, { level, name: path });
+      for (const [path, level] of [
+        ['acme', 'enterprise'],
+        ['acme/p1', 'site'],
+        ['acme/p1/a1', 'area'],
+        ['acme/p1/a1/l1', 'line'],
+      ] as const)
+        await put(fixture, `/api/v1/assets/${path}`, { level, name: path });
       await put(fixture, '/api/v1/assets/acme/p1/a1/l1/m1', { level: 'asset', name: 'Motor 1', model: 'motor' });
       await mosquittoPub(fixture.mqttPort, 'acme/p1/a1/l1/m1/speed', '1480');
       await mosquittoPub(fixture.mqttPort, 'acme/p1/a1/l1/m1/unmodelled', '1');
       await fixture.api.until<{ points: unknown[] }>('/api/v1/latest?tag=acme/p1/a1/l1/m1/speed', (body) => body.points.length === 1);
-      const ingest = await fixture.api.until<{ rejectedByReason: Record<string, number> }>('/api/v1/ingest', (body) => body.rejectedByReason['unknown-tag'] === 1);
+      const ingest = await fixture.api.until<{ rejectedByReason: Record<string, number> }>(
+        '/api/v1/ingest',
+        (body) => body.rejectedByReason['unknown-tag'] === 1,
+      );
       expect(ingest.rejectedByReason['unknown-tag']).toBe(1);
       const tag = await fixture.api.get<{ tags: { path: string; unit?: string; asset?: string }[] }>('/api/v1/tags?filter=acme/p1/a1/l1/m1/%2B');
-      expect(tag.body.tags.map(({ path, unit, asset }) => ({ path, unit, asset }))).toEqual([{ path: 'acme/p1/a1/l1/m1/speed', unit: 'rpm', asset: 'acme/p1/a1/l1/m1' }]);
+      expect(tag.body.tags.map(({ path, unit, asset }) => ({ path, unit, asset }))).toEqual([
+        { path: 'acme/p1/a1/l1/m1/speed', unit: 'rpm', asset: 'acme/p1/a1/l1/m1' },
+      ]);
     } finally {
       await fixture.close();
     }

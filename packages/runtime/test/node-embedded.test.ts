@@ -25,7 +25,16 @@ describe('a hub node with the embedded broker', () => {
   it('stores JSON published by mosquitto_pub and serves it as latest value and history', async () => {
     const ts = Date.now() - 1_000;
     await mosquittoPub(fixture.mqttPort, 'acme/plant1/press/line1/cell1/p4/oil-temp', JSON.stringify({ value: 71.5, ts }));
-    await mosquittoPub(fixture.mqttPort, 'acme/plant1/press/line1/cell1/p4', JSON.stringify({ points: [{ tag: 'pressure', ts, value: 3.25 }, { tag: 'running', ts, value: true }] }));
+    await mosquittoPub(
+      fixture.mqttPort,
+      'acme/plant1/press/line1/cell1/p4',
+      JSON.stringify({
+        points: [
+          { tag: 'pressure', ts, value: 3.25 },
+          { tag: 'running', ts, value: true },
+        ],
+      }),
+    );
     const latest = await fixture.api.until<LatestBody>('/api/v1/latest?filter=acme/plant1/press/%23', (body) => body.points.length === 3);
     expect(latest.points.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual([
       { tag: 'acme/plant1/press/line1/cell1/p4/oil-temp', ts, value: 71.5, quality: 'good' },
@@ -33,8 +42,13 @@ describe('a hub node with the embedded broker', () => {
       { tag: 'acme/plant1/press/line1/cell1/p4/running', ts, value: true, quality: 'good' },
     ]);
     const history = await fixture.api.get<{ points: unknown[] }>(`/api/v1/history?tag=acme/plant1/press/line1/cell1/p4/oil-temp&from=${ts - 10}&to=${ts + 10}`);
-    expect(history).toEqual({ status: 200, body: { tag: 'acme/plant1/press/line1/cell1/p4/oil-temp', from: ts - 10, to: ts + 10, points: [{ ts, value: 71.5, quality: 'good' }] } });
-    const tags = await fixture.api.get<{ tags: { path: string; dataType: string; source?: { protocol: string; address: string } }[] }>('/api/v1/tags?filter=acme/plant1/press/line1/cell1/p4/%2B');
+    expect(history).toEqual({
+      status: 200,
+      body: { tag: 'acme/plant1/press/line1/cell1/p4/oil-temp', from: ts - 10, to: ts + 10, points: [{ ts, value: 71.5, quality: 'good' }] },
+    });
+    const tags = await fixture.api.get<{ tags: { path: string; dataType: string; source?: { protocol: string; address: string } }[] }>(
+      '/api/v1/tags?filter=acme/plant1/press/line1/cell1/p4/%2B',
+    );
     expect(tags.body.tags.map((tag) => [tag.path, tag.dataType, tag.source?.protocol, tag.source?.address]).sort()).toEqual([
       ['acme/plant1/press/line1/cell1/p4/oil-temp', 'float', 'mqtt-json', 'acme/plant1/press/line1/cell1/p4/oil-temp'],
       ['acme/plant1/press/line1/cell1/p4/pressure', 'float', 'mqtt-json', 'acme/plant1/press/line1/cell1/p4'],
@@ -48,7 +62,9 @@ describe('a hub node with the embedded broker', () => {
     await mosquittoPub(fixture.mqttPort, 'acme/plant1/tank/line1/t1', JSON.stringify({ points }));
     const tag = 'acme/plant1/tank/line1/t1/level';
     await fixture.api.until<LatestBody>(`/api/v1/latest?tag=${tag}`, (body) => body.points[0]?.value === 59);
-    const { body } = await fixture.api.get<{ buckets: { count: number; min: number; max: number; avg: number }[] }>(`/api/v1/history?tag=${tag}&from=${base}&to=${base + 60_000}&buckets=3`);
+    const { body } = await fixture.api.get<{ buckets: { count: number; min: number; max: number; avg: number }[] }>(
+      `/api/v1/history?tag=${tag}&from=${base}&to=${base + 60_000}&buckets=3`,
+    );
     expect(body.buckets.map(({ count, min, max, avg }) => ({ count, min, max, avg }))).toEqual([
       { count: 20, min: 0, max: 19, avg: 9.5 },
       { count: 20, min: 20, max: 39, avg: 29.5 },
@@ -74,7 +90,9 @@ describe('a hub node with the embedded broker', () => {
 
     const after = await fixture.api.until<IngestBody>('/api/v1/ingest', (body) => body.rejected - before.rejected === 7);
     const delta = (reason: string) => (after.rejectedByReason[reason] ?? 0) - (before.rejectedByReason[reason] ?? 0);
-    expect(['malformed-json', 'wrong-type', 'not-finite', 'future-timestamp', 'oversize-payload', 'bad-topic', 'bad-quality'].map(delta)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(['malformed-json', 'wrong-type', 'not-finite', 'future-timestamp', 'oversize-payload', 'bad-topic', 'bad-quality'].map(delta)).toEqual([
+      1, 1, 1, 1, 1, 1, 1,
+    ]);
     expect(after.stored).toBe(before.stored);
     const latest = await fixture.api.get<LatestBody>(`/api/v1/latest?tag=${tag}`);
     expect(latest.body.points).toEqual([{ tag, ts: goodTs, value: 10, quality: 'good' }]);
@@ -84,7 +102,12 @@ describe('a hub node with the embedded broker', () => {
   it('denies anonymous and invalid-token calls with 401 and keeps health and metrics public', async () => {
     expect(await fixture.api.get('/api/v1/tags', null)).toEqual({
       status: 401,
-      body: { error: { code: 'SF_UNAUTHENTICATED', message: 'this call needs an API token: send "Authorization: Bearer <token>" (the first start printed the admin token)' } },
+      body: {
+        error: {
+          code: 'SF_UNAUTHENTICATED',
+          message: 'this call needs an API token: send "Authorization: Bearer <token>" (the first start printed the admin token)',
+        },
+      },
     });
     expect((await fixture.api.get('/api/v1/latest', 'sf_000000000000_forged')).status).toBe(401);
     expect((await fixture.api.get('/api/v1/history?tag=a/b', null)).status).toBe(401);
@@ -96,7 +119,10 @@ describe('a hub node with the embedded broker', () => {
   });
 
   it('answers bad queries with a JSON error naming the problem', async () => {
-    expect(await fixture.api.get('/api/v1/history?tag=acme/plant1/nothing/here')).toEqual({ status: 404, body: { error: { code: 'SF_TAG_NOT_FOUND', message: 'no tag "acme/plant1/nothing/here"' } } });
+    expect(await fixture.api.get('/api/v1/history?tag=acme/plant1/nothing/here')).toEqual({
+      status: 404,
+      body: { error: { code: 'SF_TAG_NOT_FOUND', message: 'no tag "acme/plant1/nothing/here"' } },
+    });
     const badRange = await fixture.api.get<{ error: { code: string } }>('/api/v1/history?tag=acme/plant1/tank/line1/t1/level&from=yesterday');
     expect(badRange.status).toBe(400);
     expect(badRange.body.error.code).toBe('SF_TIME_RANGE_INVALID');
@@ -105,7 +131,9 @@ describe('a hub node with the embedded broker', () => {
   });
 
   it('streams live values over a WebSocket by UNS wildcard', async () => {
-    const socket = new WebSocket(`${fixture.node.apiUrl.replace('http', 'ws')}/api/v1/live?filter=acme/%2B/live/%23`, { headers: { authorization: `Bearer ${fixture.token}` } });
+    const socket = new WebSocket(`${fixture.node.apiUrl.replace('http', 'ws')}/api/v1/live?filter=acme/%2B/live/%23`, {
+      headers: { authorization: `Bearer ${fixture.token}` },
+    });
     const messages: { type: string; points?: { tag: string; value: unknown }[] }[] = [];
     await new Promise<void>((resolve, reject) => {
       socket.on('message', (data: Buffer) => {
@@ -120,7 +148,9 @@ describe('a hub node with the embedded broker', () => {
     const deadline = Date.now() + 5_000;
     while (!messages.some((message) => message.type === 'points') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     socket.close();
-    expect(messages.filter((message) => message.type === 'points').flatMap((message) => message.points?.map((point) => [point.tag, point.value]))).toEqual([['acme/plant1/live/line1/speed', 1450]]);
+    expect(messages.filter((message) => message.type === 'points').flatMap((message) => message.points?.map((point) => [point.tag, point.value]))).toEqual([
+      ['acme/plant1/live/line1/speed', 1450],
+    ]);
 
     const anonymous = new WebSocket(`${fixture.node.apiUrl.replace('http', 'ws')}/api/v1/live?filter=%23`);
     const status = await new Promise<number>((resolve) => anonymous.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)));

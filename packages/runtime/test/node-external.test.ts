@@ -19,7 +19,11 @@ describe('a hub node ingesting from Mosquitto', () => {
     mosquitto = await startMosquitto();
     fixture = await startTestNode((config) => ({
       ...config,
-      mqtt: { ...config.mqtt, broker: { external: { url: mosquitto.url, clientId: 'hub-external-test' } }, ingest: { ...config.mqtt.ingest, sparkplug: { ...config.mqtt.ingest.sparkplug, hostId: 'hub1', tagPrefix: 'acme/plant2' } } },
+      mqtt: {
+        ...config.mqtt,
+        broker: { external: { url: mosquitto.url, clientId: 'hub-external-test' } },
+        ingest: { ...config.mqtt.ingest, sparkplug: { ...config.mqtt.ingest.sparkplug, hostId: 'hub1', tagPrefix: 'acme/plant2' } },
+      },
     }));
   });
   afterAll(async () => {
@@ -43,7 +47,17 @@ describe('a hub node ingesting from Mosquitto', () => {
     expect(state[0]).toMatch(/^spBv1\.0\/STATE\/hub1 \{"online":true,"timestamp":\d+\}$/);
     const edge = await mqtt.connectAsync(mosquitto.url, { clientId: 'edge-plant2' });
     const ts = Date.now() - 1_000;
-    await edge.publishAsync('spBv1.0/welding/NBIRTH/cell7', encode({ timestamp: ts, seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }, { name: 'current', alias: 1, type: 'Float', value: 212.5, timestamp: ts }] }));
+    await edge.publishAsync(
+      'spBv1.0/welding/NBIRTH/cell7',
+      encode({
+        timestamp: ts,
+        seq: 0,
+        metrics: [
+          { name: 'bdSeq', type: 'UInt64', value: 0 },
+          { name: 'current', alias: 1, type: 'Float', value: 212.5, timestamp: ts },
+        ],
+      }),
+    );
     const latest = await fixture.api.until<LatestBody>('/api/v1/latest?tag=acme/plant2/welding/cell7/current', (body) => body.points.length === 1);
     expect(latest.points).toEqual([{ tag: 'acme/plant2/welding/cell7/current', ts, value: 212.5, quality: 'good' }]);
     await edge.endAsync();

@@ -15,7 +15,11 @@ export interface NodeFixture {
 }
 
 /** A hub node in this process on free ports and a fresh data directory. */
-export async function startTestNode(adjust: (config: NodeConfig) => NodeConfig = (config) => config, dataDir?: string, logger: Logger = createSilentLogger()): Promise<NodeFixture> {
+export async function startTestNode(
+  adjust: (config: NodeConfig) => NodeConfig = (config) => config,
+  dataDir?: string,
+  logger: Logger = createSilentLogger(),
+): Promise<NodeFixture> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'sf-node-'));
   const config = adjust({
     ...structuredClone(nodeDefaults),

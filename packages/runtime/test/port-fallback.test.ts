@@ -34,7 +34,9 @@ describe('ports that are already taken', () => {
       expect(fixture.mqttPort).not.toBe(mqttPort);
       expect(fixture.node.apiPort).not.toBe(apiPort);
       const warnings = logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message);
-      expect(warnings).toContain(`MQTT port ${mqttPort} is already in use (a local Mosquitto?); the embedded broker listens on 127.0.0.1:${fixture.mqttPort} instead`);
+      expect(warnings).toContain(
+        `MQTT port ${mqttPort} is already in use (a local Mosquitto?); the embedded broker listens on 127.0.0.1:${fixture.mqttPort} instead`,
+      );
       expect(warnings).toContain(`HTTP port ${apiPort} is already in use; the API listens on a free port instead (set api.port to choose one)`);
       await mosquittoPub(fixture.mqttPort, 'acme/plant1/ports/x', '1');
       await fixture.api.until<{ points: unknown[] }>('/api/v1/latest?tag=acme/plant1/ports/x', (body) => body.points.length === 1);

@@ -53,13 +53,21 @@ describe('shopfloor simulate', () => {
     const machines = (await api.get<{ machines: { path: string; id: string; type: string }[] }>('/sim/v1/machines')).body.machines;
     const pump = machines.find((machine) => machine.type === 'pump') as { path: string };
     const call = (method: string, path: string, body: unknown) =>
-      fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+      fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
     const injected = await call('POST', '/sim/v1/faults', { machine: pump.path, kind: 'imbalance', severity: 0.5 });
     expect([injected.status, injected.body['kind'], injected.body['machine']]).toEqual([201, 'imbalance', pump.path]);
     const labels = (await api.get<{ labels: { id: string; kind: string }[] }>('/sim/v1/labels')).body.labels;
     expect(labels.map((label) => label.kind)).toContain('imbalance');
 
-    const setpoint = simulation.plant.tags.find((tag) => tag.writable && tag.dataType === 'float' && tag.max !== undefined) as { path: string; min?: number; max: number };
+    const setpoint = simulation.plant.tags.find((tag) => tag.writable && tag.dataType === 'float' && tag.max !== undefined) as {
+      path: string;
+      min?: number;
+      max: number;
+    };
     const wanted = ((setpoint.min ?? 0) + setpoint.max) / 2;
     const written = await call('PUT', `/sim/v1/setpoints/${setpoint.path}`, { value: wanted });
     expect([written.status, written.body['value']]).toEqual([200, wanted]);

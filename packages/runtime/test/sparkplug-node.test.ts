@@ -33,19 +33,46 @@ describe('Sparkplug B through a node with the embedded broker', () => {
     const commands: string[] = [];
     const observer = await mqtt.connectAsync(url, { clientId: 'ncmd-observer' });
     await observer.subscribeAsync('spBv1.0/plant1/NCMD/#');
-    observer.on('message', (topic, payload) => commands.push(`${topic} ${JSON.stringify(codec.decodePayload(payload).metrics?.map((metric) => [metric.name, metric.value]))}`));
+    observer.on('message', (topic, payload) =>
+      commands.push(`${topic} ${JSON.stringify(codec.decodePayload(payload).metrics?.map((metric) => [metric.name, metric.value]))}`),
+    );
 
     const edge = await mqtt.connectAsync(url, {
       clientId: 'edge-gw1',
-      will: { topic: 'spBv1.0/plant1/NDEATH/gw1', payload: encode({ timestamp: Date.now(), metrics: [{ name: 'bdSeq', type: 'UInt64', value: 3 }] }), qos: 1, retain: false },
+      will: {
+        topic: 'spBv1.0/plant1/NDEATH/gw1',
+        payload: encode({ timestamp: Date.now(), metrics: [{ name: 'bdSeq', type: 'UInt64', value: 3 }] }),
+        qos: 1,
+        retain: false,
+      },
     });
     const ts = Date.now() - 1_000;
-    await edge.publishAsync('spBv1.0/plant1/NBIRTH/gw1', encode({ timestamp: ts, seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 3 }, { name: 'uptime', alias: 1, type: 'Int32', value: 5, timestamp: ts }] }));
+    await edge.publishAsync(
+      'spBv1.0/plant1/NBIRTH/gw1',
+      encode({
+        timestamp: ts,
+        seq: 0,
+        metrics: [
+          { name: 'bdSeq', type: 'UInt64', value: 3 },
+          { name: 'uptime', alias: 1, type: 'Int32', value: 5, timestamp: ts },
+        ],
+      }),
+    );
     await edge.publishAsync(
       'spBv1.0/plant1/DBIRTH/gw1/press4',
-      encode({ timestamp: ts, seq: 1, metrics: [{ name: 'hydraulics/pressure', alias: 10, type: 'Double', value: 181.5, timestamp: ts }, { name: 'running', alias: 11, type: 'Boolean', value: true, timestamp: ts }] }),
+      encode({
+        timestamp: ts,
+        seq: 1,
+        metrics: [
+          { name: 'hydraulics/pressure', alias: 10, type: 'Double', value: 181.5, timestamp: ts },
+          { name: 'running', alias: 11, type: 'Boolean', value: true, timestamp: ts },
+        ],
+      }),
     );
-    await edge.publishAsync('spBv1.0/plant1/DDATA/gw1/press4', encodeRaw({ timestamp: ts + 500, seq: 2, metrics: [{ alias: 10, doubleValue: 183.25, timestamp: ts + 500 }] }));
+    await edge.publishAsync(
+      'spBv1.0/plant1/DDATA/gw1/press4',
+      encodeRaw({ timestamp: ts + 500, seq: 2, metrics: [{ alias: 10, doubleValue: 183.25, timestamp: ts + 500 }] }),
+    );
 
     const latest = await fixture.api.until<LatestBody>('/api/v1/latest?filter=plant1/gw1/%23', (body) => body.points.some((point) => point.value === 183.25));
     expect(latest.points.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual([
@@ -54,7 +81,10 @@ describe('Sparkplug B through a node with the embedded broker', () => {
       { tag: 'plant1/gw1/uptime', ts, value: 5, quality: 'good' },
     ]);
 
-    await edge.publishAsync('spBv1.0/plant1/DDATA/gw1/press4', encode({ timestamp: ts + 600, seq: 3, metrics: [{ alias: 99, type: 'Double', value: 1, timestamp: ts + 600 }] }));
+    await edge.publishAsync(
+      'spBv1.0/plant1/DDATA/gw1/press4',
+      encode({ timestamp: ts + 600, seq: 3, metrics: [{ alias: 99, type: 'Double', value: 1, timestamp: ts + 600 }] }),
+    );
     const deadline = Date.now() + 5_000;
     while (commands.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(commands).toEqual(['spBv1.0/plant1/NCMD/gw1 [["Node Control/Rebirth",true]]']);
@@ -63,7 +93,10 @@ describe('Sparkplug B through a node with the embedded broker', () => {
 
     // The edge node's connection drops: its Will (NDEATH with the session's bdSeq) marks every tag stale.
     edge.stream.destroy();
-    const stale = await fixture.api.until<LatestBody>('/api/v1/latest?filter=plant1/gw1/%23', (body) => body.points.length === 3 && body.points.every((point) => point.quality === 'bad'));
+    const stale = await fixture.api.until<LatestBody>(
+      '/api/v1/latest?filter=plant1/gw1/%23',
+      (body) => body.points.length === 3 && body.points.every((point) => point.quality === 'bad'),
+    );
     expect(stale.points.map((point) => [point.tag, point.value, point.quality]).sort()).toEqual([
       ['plant1/gw1/press4/hydraulics/pressure', 183.25, 'bad'],
       ['plant1/gw1/press4/running', true, 'bad'],

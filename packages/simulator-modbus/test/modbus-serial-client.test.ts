@@ -106,8 +106,12 @@ describe('Modbus TCP servers read by modbus-serial', () => {
   it('refuses options that cannot work, naming the option', async () => {
     const plant = createPlant(defaultPlantDescription());
     const logger = createSilentLogger();
-    await expect(startModbusServers(plant, { host: '127.0.0.1', basePort: 0, unitId: 0 }, { logger })).rejects.toThrow('Modbus server option unitId: expected an integer from 1 to 255, found 0');
-    await expect(startModbusServers(plant, { host: '127.0.0.1', basePort: 65_535, unitId: 1 }, { logger })).rejects.toThrow('2 PLCs from port 65535 would need ports up to 65536');
+    await expect(startModbusServers(plant, { host: '127.0.0.1', basePort: 0, unitId: 0 }, { logger })).rejects.toThrow(
+      'Modbus server option unitId: expected an integer from 1 to 255, found 0',
+    );
+    await expect(startModbusServers(plant, { host: '127.0.0.1', basePort: 65_535, unitId: 1 }, { logger })).rejects.toThrow(
+      '2 PLCs from port 65535 would need ports up to 65536',
+    );
   });
 
   it('starts again on the same ports after close', async () => {

@@ -91,7 +91,14 @@ export interface ProductionCounters {
 }
 
 export type PlantEvent =
-  | { readonly type: 'state-changed'; readonly machine: string; readonly at: number; readonly from: MachineState; readonly to: MachineState; readonly reason?: string }
+  | {
+      readonly type: 'state-changed';
+      readonly machine: string;
+      readonly at: number;
+      readonly from: MachineState;
+      readonly to: MachineState;
+      readonly reason?: string;
+    }
   | { readonly type: 'fault-injected'; readonly label: FaultLabel }
   | { readonly type: 'fault-cleared'; readonly label: FaultLabel }
   | { readonly type: 'failure'; readonly label: FaultLabel; readonly at: number }

@@ -23,7 +23,8 @@ export function testApi(baseUrl: string, token: string): TestApi {
         const { status, body } = await get<T>(path);
         last = body;
         if (status === 200 && accept(body)) return body;
-        if (Date.now() > deadline) throw new Error(`GET ${path} did not reach the expected state within ${timeoutMs} ms; last body: ${JSON.stringify(last).slice(0, 500)}`);
+        if (Date.now() > deadline)
+          throw new Error(`GET ${path} did not reach the expected state within ${timeoutMs} ms; last body: ${JSON.stringify(last).slice(0, 500)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

@@ -18,8 +18,18 @@ export async function mosquittoPub(port: number, topic: string, message: string 
 
 /** Collects `count` messages with `mosquitto_sub` (or stops after `timeoutSeconds`). */
 export async function mosquittoSub(port: number, topic: string, count: number, timeoutSeconds = 5): Promise<string[]> {
-  const { stdout } = await run('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-C', String(count), '-W', String(timeoutSeconds), '-v']).catch(
-    (error: unknown) => ({ stdout: (error as { stdout?: string }).stdout ?? '' }),
-  );
+  const { stdout } = await run('mosquitto_sub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-t',
+    topic,
+    '-C',
+    String(count),
+    '-W',
+    String(timeoutSeconds),
+    '-v',
+  ]).catch((error: unknown) => ({ stdout: (error as { stdout?: string }).stdout ?? '' }));
   return stdout.split('\n').filter((line) => line.length > 0);
 }

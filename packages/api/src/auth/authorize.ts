@@ -22,7 +22,8 @@ export function installAuthorization(app: FastifyInstance, verifier: TokenVerifi
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true) return;
     const token = bearerToken(request);
-    if (token === undefined) throw new NotAuthenticatedError('this call needs an API token: send "Authorization: Bearer <token>" (the first start printed the admin token)');
+    if (token === undefined)
+      throw new NotAuthenticatedError('this call needs an API token: send "Authorization: Bearer <token>" (the first start printed the admin token)');
     const principal = verifier.verify(token);
     if (principal === undefined) throw new NotAuthenticatedError('the API token is not valid');
     if (!mayCall(principal, request.method, request.routeOptions.url ?? request.url)) {

@@ -83,6 +83,10 @@ function readTokens(file: string): StoredToken[] {
     if (!Array.isArray(parsed.tokens)) throw new Error('it has no "tokens" list');
     return parsed.tokens as StoredToken[];
   } catch (error) {
-    throw new InputError('SF_CONFIG_INVALID', `API token file "${file}" cannot be read: ${(error as Error).message}. Restore it from a backup, or delete it to create a new admin token on the next start.`, { cause: error });
+    throw new InputError(
+      'SF_CONFIG_INVALID',
+      `API token file "${file}" cannot be read: ${(error as Error).message}. Restore it from a backup, or delete it to create a new admin token on the next start.`,
+      { cause: error },
+    );
   }
 }

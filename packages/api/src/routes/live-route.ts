@@ -17,7 +17,10 @@ export function registerLiveRoute(app: FastifyInstance, hub: LiveHub): void {
       websocket: true,
       schema: {
         querystring: Type.Object(
-          { filter: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })]), token: Type.Optional(Type.String()) },
+          {
+            filter: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })]),
+            token: Type.Optional(Type.String()),
+          },
           { additionalProperties: false },
         ),
       },

@@ -11,10 +11,21 @@ const modelBody = Type.Object(
     name: Type.String({ minLength: 1 }),
     extends: Type.Optional(Type.String({ minLength: 1 })),
     description: Type.Optional(Type.String()),
-    attributes: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), dataType, default: Type.Optional(attributeValue), description: Type.Optional(Type.String()) }, { additionalProperties: false })),
+    attributes: Type.Array(
+      Type.Object(
+        { name: Type.String({ minLength: 1 }), dataType, default: Type.Optional(attributeValue), description: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     measurements: Type.Array(
       Type.Object(
-        { name: Type.String({ minLength: 1 }), dataType, unit: Type.Optional(Type.String()), description: Type.Optional(Type.String()), classification: Type.Optional(classification) },
+        {
+          name: Type.String({ minLength: 1 }),
+          dataType,
+          unit: Type.Optional(Type.String()),
+          description: Type.Optional(Type.String()),
+          classification: Type.Optional(classification),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -23,7 +34,12 @@ const modelBody = Type.Object(
 );
 const level = Type.Union(['enterprise', 'site', 'area', 'line', 'cell', 'asset', 'component'].map((name) => Type.Literal(name)));
 const assetBody = Type.Object(
-  { level, name: Type.String({ minLength: 1 }), model: Type.Optional(Type.String({ minLength: 1 })), attributes: Type.Optional(Type.Record(Type.String(), attributeValue)) },
+  {
+    level,
+    name: Type.String({ minLength: 1 }),
+    model: Type.Optional(Type.String({ minLength: 1 })),
+    attributes: Type.Optional(Type.Record(Type.String(), attributeValue)),
+  },
   { additionalProperties: false },
 );
 
@@ -57,7 +73,10 @@ export function registerModelRoutes(app: FastifyInstance, registry: Registry, on
     const path = request.params['*'];
     const asset = await registry.getAsset(path);
     if (asset === undefined) throw new NotFoundError('SF_ASSET_NOT_FOUND', `no asset at "${path}"`);
-    return { ...asset, children: await registry.listAssets(path).then((all) => all.filter((child) => child.path.split('/').length === path.split('/').length + 1)) };
+    return {
+      ...asset,
+      children: await registry.listAssets(path).then((all) => all.filter((child) => child.path.split('/').length === path.split('/').length + 1)),
+    };
   });
 
   app.put<{ Params: { '*': string }; Body: Omit<Asset, 'path' | 'attributes'> & { attributes?: Asset['attributes'] } }>(

@@ -31,7 +31,10 @@ export function registerPointRoutes(app: FastifyInstance, config: ApiConfig, dep
     {
       schema: {
         querystring: Type.Object(
-          { filter: Type.Optional(Type.String({ minLength: 1 })), tag: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))])) },
+          {
+            filter: Type.Optional(Type.String({ minLength: 1 })),
+            tag: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))])),
+          },
           { additionalProperties: false },
         ),
       },
@@ -66,14 +69,16 @@ export function registerPointRoutes(app: FastifyInstance, config: ApiConfig, dep
       const now = deps.now();
       const to = parseTime('to', request.query.to, now, now);
       const from = parseTime('from', request.query.from, to - 3_600_000, now);
-      if (from >= to) throw new InputError('SF_TIME_RANGE_INVALID', `"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()})`);
+      if (from >= to)
+        throw new InputError('SF_TIME_RANGE_INVALID', `"from" (${new Date(from).toISOString()}) must be before "to" (${new Date(to).toISOString()})`);
       if (buckets !== undefined && windowMs !== undefined) throw new InputError('SF_BAD_REQUEST', 'give either "buckets" or "windowMs", not both');
       const known = await deps.registry.getTag(tag);
       if (known === undefined) throw new NotFoundError('SF_TAG_NOT_FOUND', `no tag "${tag}"`);
       const window = { from, to };
       if (buckets !== undefined) return { tag, from, to, buckets: await deps.store.downsample(tag, window, buckets) };
       if (windowMs !== undefined) {
-        if ((to - from) / windowMs > 100_000) throw new InputError('SF_BAD_REQUEST', `windowMs ${windowMs} over this range makes more than 100000 windows; use a larger window`);
+        if ((to - from) / windowMs > 100_000)
+          throw new InputError('SF_BAD_REQUEST', `windowMs ${windowMs} over this range makes more than 100000 windows; use a larger window`);
         return { tag, from, to, windowMs, buckets: await deps.store.aggregate(tag, window, windowMs) };
       }
       const limit = Math.min(request.query.limit ?? config.maxHistoryPoints, config.maxHistoryPoints);
@@ -81,7 +86,13 @@ export function registerPointRoutes(app: FastifyInstance, config: ApiConfig, dep
       const more = points.length > limit;
       if (more) points.length = limit;
       const last = points[points.length - 1];
-      return { tag, from, to, points: points.map(({ ts, value, quality }) => ({ ts, value, quality })), ...(more && last !== undefined ? { next: { from: last.ts + 1, to } } : {}) };
+      return {
+        tag,
+        from,
+        to,
+        points: points.map(({ ts, value, quality }) => ({ ts, value, quality })),
+        ...(more && last !== undefined ? { next: { from: last.ts + 1, to } } : {}),
+      };
     },
   );
 

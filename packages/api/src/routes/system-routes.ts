@@ -18,7 +18,15 @@ export function registerSystemRoutes(app: FastifyInstance, info: NodeInfo, stats
     name: 'shopfloor',
     role: info.role,
     version: info.version,
-    links: { health: '/health', metrics: '/metrics', status: '/api/v1/status', tags: '/api/v1/tags', latest: '/api/v1/latest', history: '/api/v1/history?tag=<path>', live: '/api/v1/live?filter=<uns filter>' },
+    links: {
+      health: '/health',
+      metrics: '/metrics',
+      status: '/api/v1/status',
+      tags: '/api/v1/tags',
+      latest: '/api/v1/latest',
+      history: '/api/v1/history?tag=<path>',
+      live: '/api/v1/live?filter=<uns filter>',
+    },
   }));
 
   // Public and terse: whether the node works. Names of devices and peers are behind authentication.

@@ -58,7 +58,8 @@ export function registerSimulatorControlRoutes(app: FastifyInstance, plant: Plan
   );
 
   app.delete<{ Params: { id: string } }>('/sim/v1/faults/:id', async (request) => {
-    if (!plant.labels().some((label) => label.id === request.params.id)) throw new NotFoundError('SF_NOT_FOUND', `no fault "${request.params.id}"; GET /sim/v1/labels lists them`);
+    if (!plant.labels().some((label) => label.id === request.params.id))
+      throw new NotFoundError('SF_NOT_FOUND', `no fault "${request.params.id}"; GET /sim/v1/labels lists them`);
     return plant.clearFault(request.params.id);
   });
 

@@ -11,7 +11,11 @@ export interface SimulatorControlServer extends Closeable {
 }
 
 /** The simulator's control API on its own port, behind the same deny-by-default hook as the node API. */
-export async function startSimulatorControlServer(plant: Plant, options: { host: string; port: number }, deps: { tokens: TokenVerifier; logger: Logger }): Promise<SimulatorControlServer> {
+export async function startSimulatorControlServer(
+  plant: Plant,
+  options: { host: string; port: number },
+  deps: { tokens: TokenVerifier; logger: Logger },
+): Promise<SimulatorControlServer> {
   const app = Fastify({ logger: false });
   installErrorHandler(app, deps.logger);
   installAuthorization(app, deps.tokens);

@@ -20,7 +20,15 @@ describe('decodeJsonPayload', () => {
   });
 
   it('reads a points batch with relative tags and keeps the good entries when some are bad', () => {
-    const body = JSON.stringify({ points: [{ tag: 'a', ts: 1, value: 1 }, { tag: 'b', ts: 2, value: { nested: 1 } }, { ts: 3, value: 3 }, 'junk', { tag: 'c', ts: 4, value: 4, quality: 'meh' }] });
+    const body = JSON.stringify({
+      points: [
+        { tag: 'a', ts: 1, value: 1 },
+        { tag: 'b', ts: 2, value: { nested: 1 } },
+        { ts: 3, value: 3 },
+        'junk',
+        { tag: 'c', ts: 4, value: 4, quality: 'meh' },
+      ],
+    });
     expect(decode('acme/p1/line1', body)).toEqual({
       accepted: [
         { tag: 'acme/p1/line1/a', ts: 1, value: 1, quality: 'good' },

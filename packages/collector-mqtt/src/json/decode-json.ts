@@ -74,7 +74,12 @@ function decodePointsArray(topic: string, record: Record<string, unknown>, recei
     let tag = topic;
     if (relative !== undefined) {
       if (typeof relative !== 'string' || relative.length === 0) {
-        rejected.push({ reason: 'bad-topic', input, detail: `${input}: "tag" must be a non-empty path relative to the topic; got ${typeName(relative)}`, count: 1 });
+        rejected.push({
+          reason: 'bad-topic',
+          input,
+          detail: `${input}: "tag" must be a non-empty path relative to the topic; got ${typeName(relative)}`,
+          count: 1,
+        });
         continue;
       }
       tag = `${topic}/${relative}`;
@@ -94,7 +99,9 @@ function decodeValuesMap(topic: string, record: Record<string, unknown>, receive
   const entries = Object.entries(values as Record<string, unknown>);
   if (ts === undefined || !isQuality(quality)) {
     const [reason, detail] =
-      ts === undefined ? (['bad-timestamp', `"ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(record['ts'])}`] as const) : (['bad-quality', `"quality" must be good, uncertain or bad; got ${excerpt(quality)}`] as const);
+      ts === undefined
+        ? (['bad-timestamp', `"ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(record['ts'])}`] as const)
+        : (['bad-quality', `"quality" must be good, uncertain or bad; got ${excerpt(quality)}`] as const);
     rejected.push({ reason, input: topic, detail, count: Math.max(1, entries.length) });
     return;
   }
@@ -114,7 +121,12 @@ function decodeEntry(tag: string, input: string, fields: Record<string, unknown>
   }
   const ts = checkTimestamp(fields['ts'], receivedAt);
   if (ts === undefined) {
-    rejected.push({ reason: 'bad-timestamp', input, detail: `${input}: "ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(fields['ts'])}`, count: 1 });
+    rejected.push({
+      reason: 'bad-timestamp',
+      input,
+      detail: `${input}: "ts" must be epoch milliseconds or an ISO 8601 string; got ${excerpt(fields['ts'])}`,
+      count: 1,
+    });
     return;
   }
   const quality: unknown = fields['quality'] ?? 'good';

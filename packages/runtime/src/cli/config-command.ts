@@ -17,7 +17,8 @@ export function addConfigCommand(program: Command): void {
         return;
       }
       process.stdout.write(`ok: ${file ?? '(no file)'} is valid (from ${loaded.sources.join(' ← ')})\n`);
-      if (options.print === true) process.stdout.write(JSON.stringify(loaded.config, (key, value: unknown) => (key === 'password' ? '[redacted]' : value), 2) + '\n');
+      if (options.print === true)
+        process.stdout.write(JSON.stringify(loaded.config, (key, value: unknown) => (key === 'password' ? '[redacted]' : value), 2) + '\n');
     });
   config
     .command('keys')

@@ -80,12 +80,18 @@ function render(body: Record<string, unknown>): string {
     const spark = buckets.map((bucket) => sparkBlocks[Math.round(((bucket.avg - lows) / (highs - lows || 1)) * (sparkBlocks.length - 1))] ?? ' ').join('');
     lines.push(`${String(body['tag'])}  min ${fmt(lows)}  max ${fmt(highs)}  (${buckets.length} buckets)`, spark, '');
     lines.push('start                      count        min        avg        max');
-    for (const bucket of buckets) lines.push(`${new Date(bucket.start).toISOString()}  ${String(bucket.count).padStart(6)} ${fmt(bucket.min).padStart(10)} ${fmt(bucket.avg).padStart(10)} ${fmt(bucket.max).padStart(10)}`);
+    for (const bucket of buckets)
+      lines.push(
+        `${new Date(bucket.start).toISOString()}  ${String(bucket.count).padStart(6)} ${fmt(bucket.min).padStart(10)} ${fmt(bucket.avg).padStart(10)} ${fmt(bucket.max).padStart(10)}`,
+      );
     return lines.join('\n');
   }
   const points = (body['points'] ?? []) as { tag?: string; ts: number; value: unknown; quality: string }[];
   if (points.length === 0) return 'no data';
-  for (const point of points) lines.push(`${new Date(point.ts).toISOString()}  ${point.tag !== undefined ? `${point.tag}  ` : ''}${JSON.stringify(point.value)}${point.quality === 'good' ? '' : `  (${point.quality})`}`);
+  for (const point of points)
+    lines.push(
+      `${new Date(point.ts).toISOString()}  ${point.tag !== undefined ? `${point.tag}  ` : ''}${JSON.stringify(point.value)}${point.quality === 'good' ? '' : `  (${point.quality})`}`,
+    );
   if (body['next'] !== undefined) lines.push(`… more: --from ${String((body['next'] as { from: number }).from)}`);
   return lines.join('\n');
 }

@@ -61,10 +61,15 @@ function demoLines(demo: RunningDemo): string[] {
   const plant = demo.simulation.plant;
   // The built-in plant schedules bearing wear on its coolant pump from minute 1 to failure at minute 16.
   const pump = plant.machines().find((machine) => machine.id === 'coolant-pump')?.path;
-  const lines = [`  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second.`];
+  const lines = [
+    `  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second.`,
+  ];
   if (pump !== undefined) {
     lines.push(`  A bearing fault develops on ${pump} from minute 1 (failure at minute 16):`);
-    lines.push(`    npx shopfloor query --latest '${pump}/#'`, `    npx shopfloor sim labels --url ${demo.node.apiUrl} -d ${demo.node.dataDir}     (the ground truth)`);
+    lines.push(
+      `    npx shopfloor query --latest '${pump}/#'`,
+      `    npx shopfloor sim labels --url ${demo.node.apiUrl} -d ${demo.node.dataDir}     (the ground truth)`,
+    );
   }
   for (const server of demo.simulation.modbus) lines.push(`  Modbus TCP  ${server.plc} on 127.0.0.1:${server.port} (docs/modbus-register-map.md)`);
   if (demo.simulation.opcuaUrl !== undefined) lines.push(`  OPC UA      ${demo.simulation.opcuaUrl}`);

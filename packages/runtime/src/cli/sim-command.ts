@@ -36,8 +36,14 @@ export function addSimCommand(program: Command): void {
     process.stdout.write(JSON.stringify(parsed, null, 2) + '\n');
   };
 
-  sim.command('machines').description('List the machines and their states.').action(async (_options: unknown, command: Command) => call(command, 'GET', '/sim/v1/machines'));
-  sim.command('labels').description('Print the ground-truth fault labels.').action(async (_options: unknown, command: Command) => call(command, 'GET', '/sim/v1/labels'));
+  sim
+    .command('machines')
+    .description('List the machines and their states.')
+    .action(async (_options: unknown, command: Command) => call(command, 'GET', '/sim/v1/machines'));
+  sim
+    .command('labels')
+    .description('Print the ground-truth fault labels.')
+    .action(async (_options: unknown, command: Command) => call(command, 'GET', '/sim/v1/labels'));
   sim
     .command('fault')
     .description('Inject a fault: bearing-wear, imbalance, misalignment, cavitation, overheating, sensor-drift, stuck-sensor, dropped-link.')
@@ -65,14 +71,18 @@ export function addSimCommand(program: Command): void {
     .description('Set a machine state: running, idle, starved, blocked, down, changeover, planned-stop.')
     .argument('<machine>', 'machine path or id')
     .argument('<state>', 'the state')
-    .action(async (machine: string, state: string, _options: unknown, command: Command) => call(command, 'PUT', `/sim/v1/machines/${machine}/state`, { state }));
+    .action(async (machine: string, state: string, _options: unknown, command: Command) =>
+      call(command, 'PUT', `/sim/v1/machines/${machine}/state`, { state }),
+    );
   sim
     .command('set')
     .description('Write a setpoint tag.')
     .argument('<tag>', 'tag path')
     .argument('<value>', 'new value (number, true/false or text)')
     .action(async (tag: string, value: string, _options: unknown, command: Command) =>
-      call(command, 'PUT', `/sim/v1/setpoints/${tag}`, { value: value === 'true' ? true : value === 'false' ? false : Number.isNaN(Number(value)) ? value : Number(value) }),
+      call(command, 'PUT', `/sim/v1/setpoints/${tag}`, {
+        value: value === 'true' ? true : value === 'false' ? false : Number.isNaN(Number(value)) ? value : Number(value),
+      }),
     );
 }
 

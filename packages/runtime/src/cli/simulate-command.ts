@@ -21,7 +21,9 @@ interface SimulateOptions {
 export function addSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('Run a virtual plant on the real protocols: MQTT (JSON, Sparkplug B), Modbus TCP, OPC UA, with a control API for faults, states and setpoints.')
+    .description(
+      'Run a virtual plant on the real protocols: MQTT (JSON, Sparkplug B), Modbus TCP, OPC UA, with a control API for faults, states and setpoints.',
+    )
     .option('-c, --config <file>', 'YAML configuration (see docs/simulator.md); flags override it')
     .option('-p, --plant <file>', 'plant description (default: the built-in demo plant)')
     .option('--seed <n>', 'random seed: the same seed gives the same plant and signals')
@@ -52,8 +54,14 @@ export function addSimulateCommand(program: Command): void {
       const logger = createLogger(config.log.level);
       const simulation = await startSimulation(config, logger);
       closeOnSignals(simulation, logger);
-      const lines = ['', `  Simulated plant running: ${simulation.plant.machines().length} machines, ${simulation.plant.tags.length} tags, seed ${simulation.plant.seed}, speed ${config.simulator.speed}×`];
-      if (config.mqtt.json.enabled || config.mqtt.sparkplug.enabled) lines.push(`  MQTT     ${config.mqtt.url}${config.mqtt.json.enabled ? '  JSON' : ''}${config.mqtt.sparkplug.enabled ? `  Sparkplug spBv1.0/${config.mqtt.sparkplug.groupId}/…/${config.mqtt.sparkplug.edgeNodeId}` : ''}`);
+      const lines = [
+        '',
+        `  Simulated plant running: ${simulation.plant.machines().length} machines, ${simulation.plant.tags.length} tags, seed ${simulation.plant.seed}, speed ${config.simulator.speed}×`,
+      ];
+      if (config.mqtt.json.enabled || config.mqtt.sparkplug.enabled)
+        lines.push(
+          `  MQTT     ${config.mqtt.url}${config.mqtt.json.enabled ? '  JSON' : ''}${config.mqtt.sparkplug.enabled ? `  Sparkplug spBv1.0/${config.mqtt.sparkplug.groupId}/…/${config.mqtt.sparkplug.edgeNodeId}` : ''}`,
+        );
       for (const server of simulation.modbus) lines.push(`  Modbus   ${server.plc} on 127.0.0.1:${server.port}`);
       if (simulation.opcuaUrl !== undefined) lines.push(`  OPC UA   ${simulation.opcuaUrl}`);
       if (simulation.controlUrl !== undefined) {

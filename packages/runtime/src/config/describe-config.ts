@@ -45,7 +45,10 @@ function walk(schema: unknown, path: string[], defaults: unknown, out: ConfigKey
 }
 
 function typeOf(node: Record<string, unknown>): string {
-  if (Array.isArray(node['anyOf'])) return (node['anyOf'] as Record<string, unknown>[]).map((branch) => ('const' in branch ? `\`${JSON.stringify(branch['const'])}\`` : typeOf(branch))).join(' \\| ');
+  if (Array.isArray(node['anyOf']))
+    return (node['anyOf'] as Record<string, unknown>[])
+      .map((branch) => ('const' in branch ? `\`${JSON.stringify(branch['const'])}\`` : typeOf(branch)))
+      .join(' \\| ');
   if (node['type'] === 'array') return `list of ${typeOf(node['items'] as Record<string, unknown>)}`;
   const limits: string[] = [];
   if (typeof node['minimum'] === 'number') limits.push(`≥ ${node['minimum']}`);

@@ -41,7 +41,10 @@ function loadConfigWith<T>(schema: TSchema, defaults: T, file: string | undefine
       fromFile = parseYaml(text) ?? {};
     } catch (error) {
       const where = error instanceof YAMLParseError && error.linePos !== undefined ? ` at line ${error.linePos[0].line}` : '';
-      return { ok: false, problems: [{ source: file, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` }] };
+      return {
+        ok: false,
+        problems: [{ source: file, path: '(file)', expected: 'valid YAML', found: `a syntax error${where}: ${(error as Error).message.split('\n')[0] ?? ''}` }],
+      };
     }
     if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
       return { ok: false, problems: [{ source: file, path: '(root)', expected: 'a mapping of sections', found: describeValue(fromFile) }] };
@@ -53,11 +56,12 @@ function loadConfigWith<T>(schema: TSchema, defaults: T, file: string | undefine
 
   // Each problem is attributed to the source that set the key: environment, file or defaults.
   const merged = merge(merge(structuredClone(defaults), fromFile), fromEnv);
-  const problems = schemaProblems(schema, merged, (path) => (hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults'));
+  const problems = schemaProblems(schema, merged, (path) =>
+    hasPath(fromEnv, path) ? 'environment' : file !== undefined && hasPath(fromFile, path) ? file : 'defaults',
+  );
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: merged as T, sources };
 }
-
 
 /** Throws InputError (SF_CONFIG_INVALID) listing every problem. */
 export function requireConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): NodeConfig {

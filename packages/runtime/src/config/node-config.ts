@@ -8,7 +8,11 @@ import { simulatorConfigSchema, simulatorDefaults } from '@shopfloor/simulator';
 
 /** The store's file lives in node.dataDir; the rest of its settings are configurable. */
 const storeConfigSchema = Type.Omit(sqlitePointStoreConfigSchema, ['file'], { additionalProperties: false });
-const storeDefaults = { chunkSeconds: sqlitePointStoreDefaults.chunkSeconds, checkpointSeconds: sqlitePointStoreDefaults.checkpointSeconds, maxBatchPoints: sqlitePointStoreDefaults.maxBatchPoints };
+const storeDefaults = {
+  chunkSeconds: sqlitePointStoreDefaults.chunkSeconds,
+  checkpointSeconds: sqlitePointStoreDefaults.checkpointSeconds,
+  maxBatchPoints: sqlitePointStoreDefaults.maxBatchPoints,
+};
 
 const externalBrokerSchema = Type.Object(
   {
@@ -30,13 +34,20 @@ export const nodeConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     log: Type.Object(
-      { level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], { description: 'Least severe log level written (JSON lines on stderr).' }) },
+      {
+        level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], {
+          description: 'Least severe log level written (JSON lines on stderr).',
+        }),
+      },
       { additionalProperties: false },
     ),
     mqtt: Type.Object(
       {
         /** Either the embedded broker or an external one. */
-        broker: Type.Union([Type.Object({ embedded: embeddedBrokerConfigSchema }, { additionalProperties: false }), Type.Object({ external: externalBrokerSchema }, { additionalProperties: false })]),
+        broker: Type.Union([
+          Type.Object({ embedded: embeddedBrokerConfigSchema }, { additionalProperties: false }),
+          Type.Object({ external: externalBrokerSchema }, { additionalProperties: false }),
+        ]),
         ingest: mqttIngestConfigSchema,
       },
       { additionalProperties: false },

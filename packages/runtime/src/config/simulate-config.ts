@@ -6,7 +6,11 @@ const hostSchema = Type.String({ minLength: 1, description: 'Interface to listen
 export const simulateConfigSchema = Type.Object(
   {
     log: Type.Object(
-      { level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], { description: 'Least severe log level written.' }) },
+      {
+        level: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], {
+          description: 'Least severe log level written.',
+        }),
+      },
       { additionalProperties: false },
     ),
     dataDir: Type.String({ minLength: 1, description: 'Where the control API keeps its token.' }),
@@ -19,7 +23,10 @@ export const simulateConfigSchema = Type.Object(
             enabled: Type.Boolean({ description: 'Publish unified-namespace JSON batches (topic = machine or line path).' }),
             qos: Type.Union([Type.Literal(0), Type.Literal(1)], { description: 'QoS of the JSON messages.' }),
             batching: Type.Union([Type.Literal('per-machine'), Type.Literal('per-line')], { description: 'One message per machine or per line per tick.' }),
-            topicPrefix: Type.String({ pattern: '^([A-Za-z0-9_.:-]{1,64}(/[A-Za-z0-9_.:-]{1,64})*)?$', description: 'Path put before every topic; empty for none.' }),
+            topicPrefix: Type.String({
+              pattern: '^([A-Za-z0-9_.:-]{1,64}(/[A-Za-z0-9_.:-]{1,64})*)?$',
+              description: 'Path put before every topic; empty for none.',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -28,7 +35,10 @@ export const simulateConfigSchema = Type.Object(
             enabled: Type.Boolean({ description: 'Act as a Sparkplug B 3.0 edge node with one device per machine.' }),
             groupId: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Sparkplug group id.' }),
             edgeNodeId: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Sparkplug edge node id.' }),
-            primaryHostId: Type.String({ pattern: '^([A-Za-z0-9_.:-]{1,64})?$', description: "Primary host whose STATE gates births and holds data while it is offline; empty for none." }),
+            primaryHostId: Type.String({
+              pattern: '^([A-Za-z0-9_.:-]{1,64})?$',
+              description: 'Primary host whose STATE gates births and holds data while it is offline; empty for none.',
+            }),
           },
           { additionalProperties: false },
         ),

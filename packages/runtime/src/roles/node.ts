@@ -52,7 +52,9 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger, 
         stats,
         onNewTags: (tags) => {
           // Only tags the registry does not have yet: a modelled tag keeps its unit, type and asset.
-          registry.addTags(tags).catch((error: unknown) => pipelineLogger.error('registering new tags failed', { tags: tags.length, error: (error as Error).message }));
+          registry
+            .addTags(tags)
+            .catch((error: unknown) => pipelineLogger.error('registering new tags failed', { tags: tags.length, error: (error as Error).message }));
         },
       }),
     );

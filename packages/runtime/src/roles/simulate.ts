@@ -2,7 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ResourceStack, type Closeable, type Logger } from '@shopfloor/engine';
 import { FileTokenStore, startSimulatorControlServer } from '@shopfloor/api';
-import { createPlant, createSimulationClock, defaultPlantDescription, loadPlantDescription, type Plant, type SimulationClock, type SimulatorConfig } from '@shopfloor/simulator';
+import {
+  createPlant,
+  createSimulationClock,
+  defaultPlantDescription,
+  loadPlantDescription,
+  type Plant,
+  type SimulationClock,
+  type SimulatorConfig,
+} from '@shopfloor/simulator';
 import { startJsonPublisher, startSparkplugEdgeNode, type JsonPublisher, type SparkplugEdgeNode } from '@shopfloor/simulator-mqtt';
 import { startModbusServers, type ModbusServerInfo } from '@shopfloor/simulator-modbus';
 import type { SimulateConfig } from '../config/simulate-config.ts';
@@ -24,7 +32,11 @@ export function buildPlant(simulator: SimulatorConfig): Plant {
   const description = simulator.plantFile !== undefined ? loadPlantDescription(simulator.plantFile) : defaultPlantDescription();
   // The configured start, else the plant file's, else now (so a real-time run carries current timestamps).
   const startTime = simulator.startTime !== undefined ? Date.parse(simulator.startTime) : description.startTime !== undefined ? undefined : Date.now();
-  return createPlant(description, { ...(simulator.seed !== undefined ? { seed: simulator.seed } : {}), ...(startTime !== undefined ? { startTime } : {}), stepMs: simulator.stepMs });
+  return createPlant(description, {
+    ...(simulator.seed !== undefined ? { seed: simulator.seed } : {}),
+    ...(startTime !== undefined ? { startTime } : {}),
+    stepMs: simulator.stepMs,
+  });
 }
 
 /**
@@ -36,7 +48,13 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
   try {
     const simulator = config.simulator;
     const plant = options.plant ?? buildPlant(simulator);
-    logger.info('plant built', { machines: plant.machines().length, tags: plant.tags.length, seed: plant.seed, start: new Date(plant.now).toISOString(), speed: simulator.speed });
+    logger.info('plant built', {
+      machines: plant.machines().length,
+      tags: plant.tags.length,
+      seed: plant.seed,
+      start: new Date(plant.now).toISOString(),
+      speed: simulator.speed,
+    });
 
     const mqttLogger = logger.child({ part: 'sim-mqtt' });
     const json = config.mqtt.json.enabled
@@ -71,13 +89,21 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
       : undefined;
 
     const modbus = config.modbus.enabled
-      ? owned.add(await startModbusServers(plant, { host: config.modbus.host, basePort: config.modbus.basePort, unitId: config.modbus.unitId }, { logger: logger.child({ part: 'sim-modbus' }) }))
+      ? owned.add(
+          await startModbusServers(
+            plant,
+            { host: config.modbus.host, basePort: config.modbus.basePort, unitId: config.modbus.unitId },
+            { logger: logger.child({ part: 'sim-modbus' }) },
+          ),
+        )
       : undefined;
     let opcuaUrl: string | undefined;
     if (config.opcua.enabled) {
       // node-opcua is large: load it only when OPC UA is on.
       const { startOpcUaServer } = await import('@shopfloor/simulator-opcua');
-      const server = owned.add(await startOpcUaServer(plant, { port: config.opcua.port, host: config.opcua.host }, { logger: logger.child({ part: 'sim-opcua' }) }));
+      const server = owned.add(
+        await startOpcUaServer(plant, { port: config.opcua.port, host: config.opcua.host }, { logger: logger.child({ part: 'sim-opcua' }) }),
+      );
       opcuaUrl = server.endpointUrl;
     }
 
@@ -89,11 +115,19 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
       const tokens = new FileTokenStore(join(dataDir, 'tokens.json'));
       newControlToken = tokens.ensureAdminToken();
       if (newControlToken !== undefined) writeFileSync(join(dataDir, 'control-token'), `${newControlToken}\n`, { mode: 0o600 });
-      const control = owned.add(await startSimulatorControlServer(plant, { host: config.control.host, port: config.control.port }, { tokens, logger: logger.child({ part: 'sim-control' }) }));
+      const control = owned.add(
+        await startSimulatorControlServer(
+          plant,
+          { host: config.control.host, port: config.control.port },
+          { tokens, logger: logger.child({ part: 'sim-control' }) },
+        ),
+      );
       controlUrl = control.url;
     }
 
-    const clock = owned.add(createSimulationClock({ speed: simulator.speed, tickMs: simulator.tickMs }, plant, { logger: logger.child({ part: 'sim-clock' }) }));
+    const clock = owned.add(
+      createSimulationClock({ speed: simulator.speed, tickMs: simulator.tickMs }, plant, { logger: logger.child({ part: 'sim-clock' }) }),
+    );
     clock.onTick((simTime) => {
       json?.publishDue(simTime);
       sparkplug?.publishDue(simTime);
