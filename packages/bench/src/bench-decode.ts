@@ -97,7 +97,9 @@ export async function benchDecode(context: BenchContext): Promise<BenchResult> {
     for (const index of runIndexes(context)) {
       const mine = measure(item.messages, item.ours, seconds);
       const reference = measure(item.messages, item.raw, seconds);
-      context.log(`  decode ${describeWorkload(item.workload)} ${runLabel(context, index)}: ${fixed(mine, 3)} µs/point | ${item.rawName} ${fixed(reference, 3)} µs/point`);
+      context.log(
+        `  decode ${describeWorkload(item.workload)} ${runLabel(context, index)}: ${fixed(mine, 3)} µs/point | ${item.rawName} ${fixed(reference, 3)} µs/point`,
+      );
       if (index === 0) continue;
       ours.push(mine);
       raw.push(reference);

@@ -103,7 +103,7 @@ export async function benchDurableAck(context: BenchContext): Promise<BenchResul
         `Achieved rates: ${oursRuns.map((run) => count(run.achieved)).join(' / ')} points/s; largest publish delay behind schedule ${oursRuns.map((run) => ms(run.maxLagMs)).join(' / ')}.`,
         `CPU µs/point at ${count(offered)}/s: node ${oursRuns.map((run) => fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 1)).join(' / ')}; raw aedes ${rawRuns.map((run) => fixed(run.cpuPerPoint.get('aedes') ?? Number.NaN, 1)).join(' / ')}.`,
         `Cores the rest of the machine (other work, kernel softirq) used during our runs: ${oursRuns.map((run) => fixed(run.otherCores, 2)).join(' / ')}.`,
-        `Group commits: ${commits}`,
+        `Pipeline batches: ${commits}`,
       ],
     };
   } finally {

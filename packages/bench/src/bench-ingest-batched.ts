@@ -1,6 +1,19 @@
 /** 3. Ingest batched messages (20 and 100 points; JSON batch and Sparkplug DDATA), embedded broker. */
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
-import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianRate, medianRateRatio, othersRuns, nodeTarget, rateRuns, sinkTarget, type Comparison } from './ingest-compare.ts';
+import {
+  compareIngest,
+  disturbedNote,
+  cpuRuns,
+  cpuSummary,
+  medianBusy,
+  medianRate,
+  medianRateRatio,
+  othersRuns,
+  nodeTarget,
+  rateRuns,
+  sinkTarget,
+  type Comparison,
+} from './ingest-compare.ts';
 import { ingestRun, type IngestRun } from './ingest-run.ts';
 import { NodeProcess } from './node-process.ts';
 import { PublisherProcess } from './publisher-process.ts';
@@ -57,7 +70,9 @@ async function measureTwoConnections(context: BenchContext, workload: Workload, 
     for (const index of runIndexes(context)) {
       const run = await ingestRun(target, workload, points);
       if (run.consumed !== run.expected) throw new Error(`two connections: stored ${run.consumed} of ${run.expected} published`);
-      context.log(`  ingest-batched ${describeWorkload(workload)}, 2 connections ${runLabel(context, index)}: ${count(run.pointsPerSecond)} points/s (stored ${count(run.consumed)} / published ${count(run.expected)}; node ${fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 2)} µs/point)`);
+      context.log(
+        `  ingest-batched ${describeWorkload(workload)}, 2 connections ${runLabel(context, index)}: ${count(run.pointsPerSecond)} points/s (stored ${count(run.consumed)} / published ${count(run.expected)}; node ${fixed(run.cpuPerPoint.get('node') ?? Number.NaN, 2)} µs/point)`,
+      );
       if (index > 0) runs.push(run);
     }
     return runs;
@@ -86,7 +101,11 @@ export async function benchIngestBatched(context: BenchContext): Promise<BenchRe
         met: rate >= 500_000,
         raw: `${count(rawRate)} points/s`,
         ratio: times(medianRateRatio(result)),
-        cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['publisher', 'pub']]),
+        cpu: cpuSummary(result.ours, [
+          ['node', 'node'],
+          ['main', 'main thread'],
+          ['publisher', 'pub'],
+        ]),
         runs: rateRuns(result.ours),
       });
       notes.push(...result.notes);
@@ -101,10 +120,15 @@ export async function benchIngestBatched(context: BenchContext): Promise<BenchRe
       met: undefined,
       raw: '—',
       ratio: '—',
-      cpu: cpuSummary(two, [['node', 'node'], ['main', 'main thread']]),
+      cpu: cpuSummary(two, [
+        ['node', 'node'],
+        ['main', 'main thread'],
+      ]),
       runs: rateRuns(two),
     });
-    notes.push(`Cores the rest of the machine (other work, kernel softirq) used during our runs: ${others.join('; ')}; 2 connections ${othersRuns(two)}. Ratios are medians of per-run ratios (ours and raw alternate).`);
+    notes.push(
+      `Cores the rest of the machine (other work, kernel softirq) used during our runs: ${others.join('; ')}; 2 connections ${othersRuns(two)}. Ratios are medians of per-run ratios (ours and raw alternate).`,
+    );
     return {
       id: 'ingest-batched',
       title: '3. Ingest, batched messages (20 / 100 points), embedded broker',
@@ -114,7 +138,11 @@ export async function benchIngestBatched(context: BenchContext): Promise<BenchRe
         `Sparkplug: NBIRTH + one DBIRTH per device before the clock starts, then DDATA with alias-only Double metrics and the payload timestamp (published at QoS 1, unlike the spec's QoS 0, for the same flow control). ` +
         `Raw reference: the same messages → aedes in its own process → a do-nothing in-process handler (messages/s × points per message).`,
       rows,
-      notes: [disturbedNote, lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`, ...notes],
+      notes: [
+        disturbedNote,
+        lost.length === 0 ? 'Nothing lost: in every run (warm-up included) points stored = points published.' : `LOST POINTS: ${lost.join('; ')}`,
+        ...notes,
+      ],
     };
   } finally {
     await sink.close();

@@ -1,6 +1,20 @@
 /** 1. Ingest, one JSON point per message, QoS 1, durably stored, embedded broker (aedes in the node process). */
 import type { BenchContext } from './context.ts';
-import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
+import {
+  compareIngest,
+  disturbedNote,
+  cpuRuns,
+  cpuSummary,
+  medianBusy,
+  medianCpu,
+  medianCpuRatio,
+  medianRate,
+  medianRateRatio,
+  nodeTarget,
+  othersRuns,
+  rateRuns,
+  sinkTarget,
+} from './ingest-compare.ts';
 import { NodeProcess } from './node-process.ts';
 import { PublisherProcess } from './publisher-process.ts';
 import type { BenchResult } from './report.ts';
@@ -19,7 +33,14 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
     closers.unshift(() => rawPublisher.close());
     const ours = nodeTarget('shopfloor', node, publisher);
     const raw = sinkTarget('raw aedes', sink, rawPublisher, { aedes: sink.pid });
-    const result = await compareIngest(context.quick ? context : { ...context, runs: 5 }, 'ingest-embedded', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
+    const result = await compareIngest(
+      context.quick ? context : { ...context, runs: 5 },
+      'ingest-embedded',
+      ours,
+      raw,
+      { kind: 'json-single', pointsPerMessage: 1 },
+      points,
+    );
     const ingest = await node.ingest();
     const commits = await node.commitNote();
     const rate = medianRate(result.ours);
@@ -40,7 +61,11 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
           met: rate >= 60_000,
           raw: `${count(rawRate)} msg/s`,
           ratio: times(medianRateRatio(result)),
-          cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['publisher', 'pub']]),
+          cpu: cpuSummary(result.ours, [
+            ['node', 'node'],
+            ['main', 'main thread'],
+            ['publisher', 'pub'],
+          ]),
           runs: rateRuns(result.ours),
         },
         {
@@ -57,7 +82,7 @@ export async function benchIngestEmbedded(context: BenchContext): Promise<BenchR
       notes: [
         disturbedNote,
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
-        `Group commits: ${commits}`,
+        `Pipeline batches: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,
         `Raw runs: ${rateRuns(result.raw)} msg/s; raw aedes CPU µs/msg ${cpuRuns(result.raw, 'aedes')}; publisher CPU µs/msg ${cpuSummary(result.raw, [['publisher', 'median']])}. Ratios are medians of per-run ratios (ours and raw alternate).`,
         `Cores busy (medians of our runs): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}; the rest of the machine (other work, kernel softirq) used ${othersRuns(result.ours)} cores in our runs.`,

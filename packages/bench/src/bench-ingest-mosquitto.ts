@@ -1,7 +1,21 @@
 /** 2. Ingest, one JSON point per message, QoS 1, through Mosquitto (the node's persistent MQTT 5 session, deferred PUBACKs). */
 import { startMosquitto } from '@shopfloor/testkit';
 import type { BenchContext } from './context.ts';
-import { compareIngest, disturbedNote, cpuRuns, cpuSummary, medianBusy, medianCpu, medianCpuRatio, medianRate, medianRateRatio, nodeTarget, othersRuns, rateRuns, sinkTarget } from './ingest-compare.ts';
+import {
+  compareIngest,
+  disturbedNote,
+  cpuRuns,
+  cpuSummary,
+  medianBusy,
+  medianCpu,
+  medianCpuRatio,
+  medianRate,
+  medianRateRatio,
+  nodeTarget,
+  othersRuns,
+  rateRuns,
+  sinkTarget,
+} from './ingest-compare.ts';
 import { NodeProcess } from './node-process.ts';
 import { findChildPid } from './proc-cpu.ts';
 import { PublisherProcess } from './publisher-process.ts';
@@ -29,7 +43,14 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
     closers.unshift(() => publisher.close());
     const ours = nodeTarget('shopfloor', node, publisher, { mosquitto: mosquittoPid });
     const raw = sinkTarget('raw mqtt.js subscriber', sink, publisher, { subscriber: sink.pid, mosquitto: mosquittoPid });
-    const result = await compareIngest(context.quick ? context : { ...context, runs: 5 }, 'ingest-mosquitto', ours, raw, { kind: 'json-single', pointsPerMessage: 1 }, points);
+    const result = await compareIngest(
+      context.quick ? context : { ...context, runs: 5 },
+      'ingest-mosquitto',
+      ours,
+      raw,
+      { kind: 'json-single', pointsPerMessage: 1 },
+      points,
+    );
     const ingest = await node.ingest();
     const commits = await node.commitNote();
     const rate = medianRate(result.ours);
@@ -49,7 +70,12 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
           met: rate >= 45_000,
           raw: `${count(rawRate)} msg/s`,
           ratio: times(medianRateRatio(result)),
-          cpu: cpuSummary(result.ours, [['node', 'node'], ['main', 'main thread'], ['mosquitto', 'mosquitto'], ['publisher', 'pub']]),
+          cpu: cpuSummary(result.ours, [
+            ['node', 'node'],
+            ['main', 'main thread'],
+            ['mosquitto', 'mosquitto'],
+            ['publisher', 'pub'],
+          ]),
           runs: rateRuns(result.ours),
         },
         {
@@ -66,9 +92,13 @@ export async function benchIngestMosquitto(context: BenchContext): Promise<Bench
       notes: [
         disturbedNote,
         result.lost.length === 0 ? `Nothing lost: in every run (warm-up included) points stored = points published.` : `LOST POINTS: ${result.lost.join('; ')}`,
-        `Group commits: ${commits}`,
+        `Pipeline batches: ${commits}`,
         `Node counters at the end: received ${count(ingest.received)}, stored ${count(ingest.stored)}, rejected ${count(ingest.rejected)}, failed ${count(ingest.failed)}, pending ${count(ingest.pending)}.`,
-        `Raw runs: ${rateRuns(result.raw)} msg/s; CPU µs/msg ${cpuSummary(result.raw, [['subscriber', 'subscriber'], ['mosquitto', 'mosquitto'], ['publisher', 'publisher']])}. Ratios are medians of per-run ratios (ours and raw alternate).`,
+        `Raw runs: ${rateRuns(result.raw)} msg/s; CPU µs/msg ${cpuSummary(result.raw, [
+          ['subscriber', 'subscriber'],
+          ['mosquitto', 'mosquitto'],
+          ['publisher', 'publisher'],
+        ])}. Ratios are medians of per-run ratios (ours and raw alternate).`,
         `Cores busy (medians of our runs): node ${fixed(medianBusy(result.ours, 'node'), 2)} (main thread ${fixed(medianBusy(result.ours, 'main'), 2)}), mosquitto ${fixed(medianBusy(result.ours, 'mosquitto'), 2)}, publisher ${fixed(medianBusy(result.ours, 'publisher'), 2)}; the rest of the machine used ${othersRuns(result.ours)} cores in our runs.`,
       ],
     };

@@ -39,7 +39,8 @@ async function load(store: SqlitePointStore, tags: readonly string[], from: numb
   for (let second = 0; second < seconds; second += step) {
     const batch: Point[] = [];
     for (let s = second; s < Math.min(seconds, second + step); s++) {
-      for (let tag = 0; tag < tags.length; tag++) batch.push({ tag: tags[tag] as string, ts: from + s * 1_000, value: 20 + Math.sin((s + tag) / 600) * 5, quality: 'good' });
+      for (let tag = 0; tag < tags.length; tag++)
+        batch.push({ tag: tags[tag] as string, ts: from + s * 1_000, value: 20 + Math.sin((s + tag) / 600) * 5, quality: 'good' });
     }
     const write = store.write(batch);
     inFlight.add(write);
@@ -56,17 +57,32 @@ export async function benchQuery(context: BenchContext): Promise<BenchResult> {
   const raw = new Database(file, { readonly: true });
   try {
     const dayTags = Array.from({ length: context.quick ? 5 : 50 }, (_, index) => `acme/plant1/history/line1/cell1/asset${index + 1}/value`);
-    const manyTags = Array.from({ length: latestTags }, (_, index) => `acme/plant1/latest/line${Math.floor(index / 1_000) + 1}/cell${Math.floor(index / 100) % 10}/asset${Math.floor(index / 10) % 10}/tag${index % 10}`);
+    const manyTags = Array.from(
+      { length: latestTags },
+      (_, index) =>
+        `acme/plant1/latest/line${Math.floor(index / 1_000) + 1}/cell${Math.floor(index / 100) % 10}/asset${Math.floor(index / 10) % 10}/tag${index % 10}`,
+    );
     const day = Math.floor(Date.now() / dayMs) * dayMs - 2 * dayMs;
     const loadStarted = performance.now();
     await load(store, dayTags, day, 86_400);
     await load(store, manyTags, day + dayMs - 10_000, 10);
     await store.checkpoint();
     const loaded = dayTags.length * 86_400 + latestTags * 10;
-    context.log(`  query: loaded ${count(loaded)} points in ${((performance.now() - loadStarted) / 1_000).toFixed(1)} s (${count(loaded / ((performance.now() - loadStarted) / 1_000))} points/s incl. checkpoint)`);
+    context.log(
+      `  query: loaded ${count(loaded)} points in ${((performance.now() - loadStarted) / 1_000).toFixed(1)} s (${count(loaded / ((performance.now() - loadStarted) / 1_000))} points/s incl. checkpoint)`,
+    );
 
-    const seriesId = new Map(raw.prepare<[], { id: number; path: string }>('SELECT id, path FROM series').all().map((row) => [row.path, row.id]));
-    const chunks = raw.prepare<[number, number, number], unknown[]>('SELECT chunk_start, data FROM chunks WHERE series_id = ? AND chunk_start >= ? AND chunk_start < ? ORDER BY chunk_start').raw();
+    const seriesId = new Map(
+      raw
+        .prepare<[], { id: number; path: string }>('SELECT id, path FROM series')
+        .all()
+        .map((row) => [row.path, row.id]),
+    );
+    const chunks = raw
+      .prepare<[number, number, number], unknown[]>(
+        'SELECT chunk_start, data FROM chunks WHERE series_id = ? AND chunk_start >= ? AND chunk_start < ? ORDER BY chunk_start',
+      )
+      .raw();
     const lastChunk = raw.prepare<[number], unknown[]>('SELECT data FROM chunks WHERE series_id = ? ORDER BY chunk_start DESC LIMIT 1').raw();
     const dayIds = dayTags.map((tag) => seriesId.get(tag) as number);
     const manyIds = manyTags.map((tag) => seriesId.get(tag) as number);

@@ -34,18 +34,44 @@ function sources(processes: Readonly<Record<string, number>>): [string, CpuSourc
  * A node: progress = points stored (`shopfloor_points_stored_total`). CPU is charged to `node` (all
  * threads) and `main` (its main thread alone: the rest is the store's worker thread, GC and libuv).
  */
-export function nodeTarget(name: string, node: NodeProcess, publisher: PublisherProcess | readonly PublisherProcess[], others: Readonly<Record<string, number>> = {}, enterprise = 'acme'): IngestTarget {
+export function nodeTarget(
+  name: string,
+  node: NodeProcess,
+  publisher: PublisherProcess | readonly PublisherProcess[],
+  others: Readonly<Record<string, number>> = {},
+  enterprise = 'acme',
+): IngestTarget {
   const publishers = Array.isArray(publisher) ? publisher : [publisher as PublisherProcess];
   // Publisher i gets its own 1,000 tags (enterprise acme, acme2, …).
   const clocks = publishers.map((_, index) => new SpanClock(index === 0 ? enterprise : `${enterprise}${index + 1}`));
   const processes = new Map<string, CpuSource>([['node', { pid: node.pid }], ['main', { pid: node.pid, tid: node.pid }], ...sources(others)]);
-  return { name, publishers, processes, progress: () => node.storedTotal(), expected: (prepared) => prepared.points, nextSpan: (seconds, index) => (clocks[index] as SpanClock).next(seconds) };
+  return {
+    name,
+    publishers,
+    processes,
+    progress: () => node.storedTotal(),
+    expected: (prepared) => prepared.points,
+    nextSpan: (seconds, index) => (clocks[index] as SpanClock).next(seconds),
+  };
 }
 
 /** A do-nothing consumer: progress = messages handled. */
-export function sinkTarget(name: string, sink: SinkProcess, publisher: PublisherProcess, processes: Readonly<Record<string, number>>, enterprise = 'sink'): IngestTarget {
+export function sinkTarget(
+  name: string,
+  sink: SinkProcess,
+  publisher: PublisherProcess,
+  processes: Readonly<Record<string, number>>,
+  enterprise = 'sink',
+): IngestTarget {
   const clock = new SpanClock(enterprise);
-  return { name, publishers: [publisher], processes: new Map(sources(processes)), progress: () => sink.messages(), expected: (prepared) => prepared.messages, nextSpan: (seconds) => clock.next(seconds) };
+  return {
+    name,
+    publishers: [publisher],
+    processes: new Map(sources(processes)),
+    progress: () => sink.messages(),
+    expected: (prepared) => prepared.messages,
+    nextSpan: (seconds) => clock.next(seconds),
+  };
 }
 
 export interface Comparison {
@@ -66,7 +92,14 @@ function cpuText(run: IngestRun): string {
 }
 
 /** Warm-up + runs, ours and the raw reference alternating, so both see the same machine. */
-export async function compareIngest(context: BenchContext, label: string, ours: IngestTarget, raw: IngestTarget, workload: Workload, points: number): Promise<Comparison> {
+export async function compareIngest(
+  context: BenchContext,
+  label: string,
+  ours: IngestTarget,
+  raw: IngestTarget,
+  workload: Workload,
+  points: number,
+): Promise<Comparison> {
   const oursRuns: IngestRun[] = [];
   const rawRuns: IngestRun[] = [];
   const lost: string[] = [];

@@ -64,7 +64,10 @@ export async function ingestRun(target: IngestTarget, workload: Workload, points
   const base = await settled(() => target.progress());
   const expected = prepared.reduce((sum, one) => sum + target.expected(one), 0);
   const goal = base + expected;
-  const publisherSources = publishers.map((publisher, index): [string, CpuSource] => [publishers.length === 1 ? 'publisher' : `publisher${index + 1}`, { pid: publisher.pid }]);
+  const publisherSources = publishers.map((publisher, index): [string, CpuSource] => [
+    publishers.length === 1 ? 'publisher' : `publisher${index + 1}`,
+    { pid: publisher.pid },
+  ]);
   const meter = new CpuMeter(new Map([...target.processes, ...publisherSources]));
   const started = now();
   const publishing = Promise.all(publishers.map((publisher) => publisher.go()));

@@ -46,7 +46,10 @@ export class NodeProcess {
   static async start(options: NodeProcessOptions): Promise<NodeProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'sf-bench-node-'));
     const [apiPort, mqttPort] = [await freePort(), await freePort()];
-    const broker = options.broker === 'embedded' ? { embedded: { host: '127.0.0.1', port: mqttPort } } : { external: { url: options.broker.url, clientId: options.broker.clientId } };
+    const broker =
+      options.broker === 'embedded'
+        ? { embedded: { host: '127.0.0.1', port: mqttPort } }
+        : { external: { url: options.broker.url, clientId: options.broker.clientId } };
     const config = {
       node: { id: 'bench', dataDir: join(dir, 'data') },
       log: { level: 'warn' },
@@ -94,18 +97,22 @@ export class NodeProcess {
     return Number(match[1]);
   }
 
-  /** Group commits so far, from /metrics: how many, points per commit, mean time from store.write to durable. */
+  /** Pipeline batches so far (one store.write each; the store joins writes queued behind an in-flight commit), from /metrics. */
   async commitStats(): Promise<{ commits: number; pointsPerCommit: number; meanCommitMs: number }> {
     const text = await (await fetch(`${this.apiUrl}/metrics`)).text();
     const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
     const commits = read('shopfloor_batches_total');
-    return { commits, pointsPerCommit: read('shopfloor_points_stored_total') / commits, meanCommitMs: (1_000 * read('shopfloor_commit_seconds_sum')) / read('shopfloor_commit_seconds_count') };
+    return {
+      commits,
+      pointsPerCommit: read('shopfloor_points_stored_total') / commits,
+      meanCommitMs: (1_000 * read('shopfloor_commit_seconds_sum')) / read('shopfloor_commit_seconds_count'),
+    };
   }
 
-  /** Notes line for a benchmark: the group commits the node made over all its runs. */
+  /** Notes line for a benchmark: the pipeline batches the node wrote over all its runs. */
   async commitNote(): Promise<string> {
     const { commits, pointsPerCommit, meanCommitMs } = await this.commitStats();
-    return `${Math.round(pointsPerCommit).toLocaleString('en-US')} points per group commit on average (${commits.toLocaleString('en-US')} commits over all runs incl. warm-up; mean store.write → durable ${meanCommitMs.toFixed(2)} ms).`;
+    return `${Math.round(pointsPerCommit).toLocaleString('en-US')} points per batch on average (${commits.toLocaleString('en-US')} batches over all runs incl. warm-up, each one store.write; mean store.write → durable ${meanCommitMs.toFixed(2)} ms).`;
   }
 
   /** The node's ingest counters (`GET /api/v1/ingest`, needs the admin token). */

@@ -20,7 +20,11 @@ function connected(): MqttClient {
   return client;
 }
 
-function publishAll(messages: readonly Message[], window: number, messagesPerSecond: number | undefined): Promise<{ acked: number; latencies: Float64Array | undefined; maxLagMs: number }> {
+function publishAll(
+  messages: readonly Message[],
+  window: number,
+  messagesPerSecond: number | undefined,
+): Promise<{ acked: number; latencies: Float64Array | undefined; maxLagMs: number }> {
   const mqttClient = connected();
   const total = messages.length;
   const latencies = messagesPerSecond === undefined ? undefined : new Float64Array(total);
@@ -84,7 +88,13 @@ async function handle(command: PublisherCommand): Promise<void> {
         await publishAll(births, 1_000, undefined);
       }
       prepared = dataMessages(workload, span, births.length % 256);
-      reply({ type: 'prepared', birthMessages: births.length, birthPoints: births.length > 0 ? tagCount : 0, messages: prepared.length, points: prepared.length * pointsPerMessage });
+      reply({
+        type: 'prepared',
+        birthMessages: births.length,
+        birthPoints: births.length > 0 ? tagCount : 0,
+        messages: prepared.length,
+        points: prepared.length * pointsPerMessage,
+      });
       return;
     }
     case 'go': {
@@ -96,7 +106,12 @@ async function handle(command: PublisherCommand): Promise<void> {
       let latency;
       if (latencies !== undefined) {
         latencies.sort();
-        latency = { p50: percentileOfSorted(latencies, 50), p95: percentileOfSorted(latencies, 95), p99: percentileOfSorted(latencies, 99), max: percentileOfSorted(latencies, 100) };
+        latency = {
+          p50: percentileOfSorted(latencies, 50),
+          p95: percentileOfSorted(latencies, 95),
+          p99: percentileOfSorted(latencies, 99),
+          max: percentileOfSorted(latencies, 100),
+        };
       }
       const messages = prepared.length;
       prepared = [];

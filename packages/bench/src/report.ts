@@ -45,7 +45,8 @@ export function renderResult(result: BenchResult): string {
 export function summaryTable(results: readonly BenchResult[]): string {
   const lines = ['| benchmark | measure | median | goal | met |', '| --- | --- | --- | --- | --- |'];
   for (const result of results) {
-    for (const row of result.rows) if (row.met !== undefined) lines.push(`| ${result.title.replace(/\..*$/, '')} | ${row.measure} | ${row.figure} | ${row.goal} | ${metText(row.met)} |`);
+    for (const row of result.rows)
+      if (row.met !== undefined) lines.push(`| ${result.title.replace(/\..*$/, '')} | ${row.measure} | ${row.figure} | ${row.goal} | ${metText(row.met)} |`);
   }
   return lines.join('\n');
 }

@@ -35,7 +35,9 @@ function codeVersion(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repository, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', ':!packages/bench'], { cwd: repository, encoding: 'utf8' }).trim();
-    return dirty === '' ? `commit ${head}` : `commit ${head} plus uncommitted changes in ${new Set(dirty.split('\n').map((line) => line.slice(3).split('/').slice(0, 2).join('/'))).size} product package(s)`;
+    return dirty === ''
+      ? `commit ${head}`
+      : `commit ${head} plus uncommitted changes in ${new Set(dirty.split('\n').map((line) => line.slice(3).split('/').slice(0, 2).join('/'))).size} product package(s)`;
   } catch {
     return 'unknown commit';
   }
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'sf-bench-profile-')) : undefined;
   const context: BenchContext = { quick, runs: quick ? 1 : 3, profileDir, log: (line) => process.stdout.write(`${line}\n`) };
   const started = Date.now();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average at start ${loadavg().map((load) => load.toFixed(2)).join(' ')}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average at start ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`;
   context.log(`Shopfloor benchmarks${quick ? ' (--quick: smoke check, not figures)' : ''}: ${selected.join(', ')}\n${machine}\n`);
   const results: BenchResult[] = [];
   for (const name of selected) {
@@ -86,7 +90,12 @@ async function main(): Promise<void> {
   // A partial run rewrites only its own sections (each names its run); the header and summary belong to full runs.
   const all = selected.length === Object.keys(benchmarks).length;
   updateBenchmarksFile(benchmarksFile, [
-    ...(all ? [{ id: 'meta', title: 'How these figures were made', body: meta }, { id: 'summary', title: 'Goals at a glance', body: summaryTable(results) }] : []),
+    ...(all
+      ? [
+          { id: 'meta', title: 'How these figures were made', body: meta },
+          { id: 'summary', title: 'Goals at a glance', body: summaryTable(results) },
+        ]
+      : []),
     ...results.map((result) => ({ id: result.id, title: result.title, body: renderResult(result) })),
   ]);
   context.log(`Updated ${benchmarksFile}.`);

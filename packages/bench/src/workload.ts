@@ -112,7 +112,10 @@ function encode(payload: Parameters<typeof protoPayload.create>[0]): Buffer {
 /** NBIRTH (seq 0) and one DBIRTH per device declaring aliases = tag index + 1; the births carry values at `ts`. */
 export function sparkplugBirths(pointsPerMessage: number, enterprise: string, bdSeq: number, ts: number): Message[] {
   const out: Message[] = [
-    { topic: `spBv1.0/${enterprise}/NBIRTH/plant1`, payload: encode({ timestamp: ts, seq: 0, metrics: [{ name: 'bdSeq', datatype: sparkplugUInt64, longValue: bdSeq }] }) },
+    {
+      topic: `spBv1.0/${enterprise}/NBIRTH/plant1`,
+      payload: encode({ timestamp: ts, seq: 0, metrics: [{ name: 'bdSeq', datatype: sparkplugUInt64, longValue: bdSeq }] }),
+    },
   ];
   for (let first = 0; first < tagCount; first += pointsPerMessage) {
     const { device, metric } = sparkplugDevice(enterprise, pointsPerMessage, first);

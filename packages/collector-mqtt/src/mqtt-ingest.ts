@@ -209,6 +209,10 @@ async function connectSparkplugClient(external: ExternalBroker, beginSession: ()
 }
 
 async function closeSparkplugClient(client: MqttClient, will: StateMessage): Promise<void> {
+  // Stop hearing our own STATE first: the host answers an offline STATE about itself by publishing
+  // online again, which would leave "online" retained after a clean stop.
+  client.removeAllListeners('message');
+  client.removeAllListeners('connect');
   // A graceful stop publishes the death certificate itself: the broker drops the Will on DISCONNECT.
   if (client.connected) await client.publishAsync(will.topic, will.payload, { qos: will.qos, retain: will.retain }).catch(() => undefined);
   await client.endAsync();

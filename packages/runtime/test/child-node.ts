@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const running = new Set<ChildProcess>();
+
+/** Kills every node a test started and did not stop (a failed assertion must not leave one behind). */
+export function killChildNodes(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
 
 export interface ChildNode {
   readonly process: ChildProcess;
@@ -22,6 +29,8 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
 
 export async function startChildNode(configFile: string, apiUrl: string): Promise<ChildNode> {
   const child = spawn(process.execPath, [bin, 'hub', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

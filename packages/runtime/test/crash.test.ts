@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { freePort, startMosquitto, testApi, type MosquittoServer } from '@shopfloor/testkit';
-import { startChildNode, writeConfig } from './child-node.ts';
+import { killChildNodes, startChildNode, writeConfig } from './child-node.ts';
 
 const tags = 10;
 const perTag = 1_500;
@@ -26,6 +26,7 @@ describe('kill -9 during a QoS 1 stream', () => {
     dir = mkdtempSync(join(tmpdir(), 'sf-crash-'));
   });
   afterAll(async () => {
+    killChildNodes();
     await mosquitto.close();
     rmSync(dir, { recursive: true, force: true });
   });

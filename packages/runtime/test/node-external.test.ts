@@ -62,4 +62,10 @@ describe('a hub node ingesting from Mosquitto', () => {
     expect(latest.points).toEqual([{ tag: 'acme/plant2/welding/cell7/current', ts, value: 212.5, quality: 'good' }]);
     await edge.endAsync();
   });
+
+  it('leaves STATE offline retained after a clean stop', async () => {
+    await fixture.close();
+    const state = await mosquittoSub(mosquitto.port, 'spBv1.0/STATE/hub1', 1);
+    expect(state[0]).toMatch(/^spBv1\.0\/STATE\/hub1 \{"online":false,"timestamp":\d+\}$/);
+  });
 });
