@@ -26,6 +26,33 @@ function rememberValidTopic(topic: string): void {
   validTopics.add(topic);
 }
 
+/**
+ * `topic/relative`, as the same string object each time: the tag directory and the store look every
+ * path up in hash maps, and a freshly concatenated string pays for flattening and hashing on each
+ * lookup while a reused one has its hash cached.
+ */
+const joinedPaths = new Map<string, Map<string, string>>();
+let joinedPathCount = 0;
+
+function joinedPath(topic: string, relative: string): string {
+  let byRelative = joinedPaths.get(topic);
+  if (byRelative === undefined) {
+    if (joinedPathCount >= validTopicsLimit) {
+      joinedPaths.clear();
+      joinedPathCount = 0;
+    }
+    byRelative = new Map();
+    joinedPaths.set(topic, byRelative);
+  }
+  let path = byRelative.get(relative);
+  if (path === undefined) {
+    path = `${topic}/${relative}`;
+    byRelative.set(relative, path);
+    joinedPathCount += 1;
+  }
+  return path;
+}
+
 export function decodeJsonPayload(topic: string, payload: Uint8Array, receivedAt: number, options: JsonDecodeOptions): Decoded {
   if (payload.length > options.maxPayloadBytes) {
     return whole('oversize-payload', topic, `payload of ${payload.length} bytes is larger than the limit of ${options.maxPayloadBytes} bytes`);
@@ -82,7 +109,7 @@ function decodePointsArray(topic: string, record: Record<string, unknown>, recei
         });
         continue;
       }
-      tag = `${topic}/${relative}`;
+      tag = joinedPath(topic, relative);
     }
     decodeEntry(tag, input, fields, receivedAt, accepted, rejected);
   }
@@ -106,7 +133,7 @@ function decodeValuesMap(topic: string, record: Record<string, unknown>, receive
     return;
   }
   for (const [relative, raw] of entries) {
-    const tag = `${topic}/${relative}`;
+    const tag = joinedPath(topic, relative);
     const value = checkValue(raw);
     if (value === undefined) rejected.push(wrongValue(tag, raw));
     else accepted.push({ tag, ts, value, quality });
