@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,18 @@ describe('shopfloor simulate', () => {
     expect([injected.status, injected.body['kind'], injected.body['machine']]).toEqual([201, 'imbalance', pump.path]);
     const labels = (await api.get<{ labels: { id: string; kind: string }[] }>('/sim/v1/labels')).body.labels;
     expect(labels.map((label) => label.kind)).toContain('imbalance');
+    const logged = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; kind: string; machine: string });
+    expect(logged.map(({ event, kind, machine }) => ({ event, kind, machine }))).toContainEqual({
+      event: 'fault-injected',
+      kind: 'imbalance',
+      machine: pump.path,
+    });
+    const waveform = await api.get<{ samples: number[]; sampleRateHz: number; frequencies: { shaftHz: number } }>(`/sim/v1/waveform/${pump.path}`);
+    expect([waveform.status, waveform.body.samples.length, waveform.body.sampleRateHz]).toEqual([200, 4_096, 25_600]);
+    expect((await api.get(`/sim/v1/waveform/no/such/machine`)).status).toBeGreaterThanOrEqual(400);
 
     const setpoint = simulation.plant.tags.find((tag) => tag.writable && tag.dataType === 'float' && tag.max !== undefined) as {
       path: string;
@@ -113,5 +125,45 @@ describe('the all-in-one demo', () => {
     expect([ingest.rejected, ingest.failed]).toEqual([0, 0]);
     expect((await api.get<{ machines: unknown[] }>('/sim/v1/machines')).body.machines.length).toBe(demo.simulation.plant.machines().length);
     expect((await api.get('/sim/v1/labels', null)).status).toBe(401);
+  });
+});
+
+describe('shopfloor simulate --replay', () => {
+  it('serves a recording over MQTT in place of the simulated plant', async () => {
+    const mosquitto = await startMosquitto();
+    const dir = mkdtempSync(join(tmpdir(), 'sf-replay-'));
+    const csv = join(dir, 'recording.csv');
+    const start = Date.parse('2026-01-05T06:00:00Z');
+    writeFileSync(
+      csv,
+      [
+        'tag,timestamp,value',
+        ...Array.from({ length: 20 }, (_, index) => `acme/plant9/area/line/cell/pump7/flow,${new Date(start + index * 1_000).toISOString()},${40 + index}`),
+      ].join('\n'),
+    );
+    const replay = await startSimulation(
+      {
+        ...simulateDefaults,
+        dataDir: dir,
+        replay: { file: csv },
+        simulator: { ...simulateDefaults.simulator, tickMs: 100, speed: 10 },
+        mqtt: { ...simulateDefaults.mqtt, url: mosquitto.url },
+        modbus: { ...simulateDefaults.modbus, enabled: false },
+        opcua: { ...simulateDefaults.opcua, enabled: false },
+        control: { ...simulateDefaults.control, enabled: false },
+      },
+      createSilentLogger(),
+    );
+    try {
+      expect(replay.plant.tags.map((tag) => tag.path)).toEqual(['acme/plant9/area/line/cell/pump7/flow']);
+      const lines = await mosquittoSub(mosquitto.port, 'acme/plant9/#', 3, 10);
+      const values = lines.map((line) => (JSON.parse(line.slice(line.indexOf(' ') + 1)) as { values: { flow: number } }).values.flow);
+      expect(values.length).toBe(3);
+      for (const value of values) expect(value >= 40 && value <= 59).toBe(true);
+    } finally {
+      await replay.close();
+      await mosquitto.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,6 +15,10 @@ export type MachineState = (typeof machineStates)[number];
 export const faultKinds = ['bearing-wear', 'imbalance', 'misalignment', 'cavitation', 'overheating', 'sensor-drift', 'stuck-sensor', 'dropped-link'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
+/** Where a bearing defect sits; it decides which defect frequency dominates the vibration. */
+export const bearingDefectLocations = ['outer', 'inner', 'ball', 'cage'] as const;
+export type BearingDefectLocation = (typeof bearingDefectLocations)[number];
+
 /** One simulated tag: its unified-namespace path is `<site path>/<area>/<line>/<cell>/<machine>/<name>`. */
 export interface SimTag {
   readonly index: number;
@@ -52,6 +56,8 @@ export interface FaultOptions {
   readonly timeToFailureMs?: number;
   /** For sensor faults: which tag (name under the machine) is affected. */
   readonly tag?: string;
+  /** For bearing wear: the race, ball or cage that is damaged (default outer). */
+  readonly location?: BearingDefectLocation;
 }
 
 /** Ground truth for predictive-maintenance benchmarks: what was injected, when, and when it fails. */
@@ -65,6 +71,8 @@ export interface FaultLabel {
   readonly failureAt?: number;
   readonly clearedAt?: number;
   readonly tag?: string;
+  /** Bearing wear: the damaged part (outer race, inner race, ball or cage). */
+  readonly location?: BearingDefectLocation;
 }
 
 /** A block of a high-rate vibration channel (e.g. 4,096 samples at 25.6 kHz), in mm/s² or g. */
@@ -108,6 +116,8 @@ export interface Plant {
   /** Simulated time, epoch ms. */
   readonly now: number;
   readonly seed: number;
+  /** Scheduled faults of the plant file that could not start and were skipped (logged when a logger was given). */
+  readonly skippedFaults?: number;
   /** The first segment of every tag path (added). */
   readonly enterprise: string;
   readonly tags: readonly SimTag[];
@@ -121,10 +131,15 @@ export interface Plant {
   timestampAt(index: number): number;
   /** Current value by path; undefined for an unknown path. */
   value(path: string): PointValue | undefined;
-  /** Writes a setpoint; InputError (SF_BAD_REQUEST) naming the tag when it is not writable, of the wrong type or out of range. */
+  /**
+   * Writes a setpoint; NotFoundError (SF_TAG_NOT_FOUND) for an unknown tag; InputError (SF_BAD_REQUEST) naming the tag when
+   * it is not writable, of the wrong type or out of range, or its machine is unreachable (dropped link).
+   */
   write(path: string, value: PointValue): void;
+  /** Machine references: NotFoundError (SF_NOT_FOUND) when none matches, InputError (SF_BAD_REQUEST) when ambiguous. */
   setMachineState(machine: string, state: MachineState, reason?: string): void;
   injectFault(machine: string, kind: FaultKind, options?: FaultOptions): FaultLabel;
+  /** NotFoundError (SF_NOT_FOUND) for an unknown fault id. */
   clearFault(id: string): FaultLabel;
   labels(): FaultLabel[];
   /** Generates the next vibration block of a rotating machine's channel at the current time. */

@@ -22,13 +22,17 @@ const twoToMinus32 = 1 / 4_294_967_296;
 
 export function createRandom(seed: number, stream: string): Random {
   const generator: JumpableRandomGenerator = xoroshiro128plus((mix32(seed >>> 0) ^ fnv1a(stream)) | 0);
+  // pure-rand seeds xoroshiro128+ from 32 bits with a sparse state ([-1, ~seed, seed, 0]): its
+  // first outputs are poorly mixed, worst in the high bits, so discard them.
+  for (let warmUp = 0; warmUp < 20; warmUp++) generator.next();
   const uniform = (): number => (generator.next() >>> 0) * twoToMinus32;
   return {
     uniform,
-    gaussian: () => gaussianTable[generator.next() & 0xffff] as number,
+    // The high bits: the low bits of xoroshiro128+ are its weakest (the lowest is an LFSR).
+    gaussian: () => gaussianTable[generator.next() >>> 16] as number,
     between: (min, max) => min + (max - min) * uniform(),
     exponential: (mean) => -mean * Math.log(1 - uniform()),
-    bits16: () => generator.next() & 0xffff,
+    bits16: () => generator.next() >>> 16,
   };
 }
 

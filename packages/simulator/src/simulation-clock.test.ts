@@ -53,6 +53,36 @@ describe('createSimulationClock', () => {
     expect(plant.now).toBeGreaterThan(start + 10_000 + 20_000);
   });
 
+  it('survives a plant step that throws inside the timer, logging it', async () => {
+    const real = createPlant(defaultPlantDescription());
+    const errors: string[] = [];
+    const logger = {
+      error: (message: string) => void errors.push(message),
+      warn: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+      child: () => logger,
+    };
+    let calls = 0;
+    const plant = Object.create(real, {
+      advance: {
+        value: (toMs: number) => {
+          if (++calls > 1) throw new Error('step broke');
+          real.advance(toMs);
+        },
+      },
+    }) as typeof real;
+    const clock = createSimulationClock({ speed: 1_000, tickMs: 5 }, plant, { logger });
+    let ticks = 0;
+    clock.onTick(() => void ticks++);
+    clock.start();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(() => clock.tick()).not.toThrow();
+    await clock.close();
+    expect(ticks).toBeGreaterThan(2);
+    expect(errors[0]).toBe('simulation clock advance failed');
+  });
+
   it('refuses a bad speed, tick or start, naming it', () => {
     const plant = createPlant(defaultPlantDescription());
     expect(() => createSimulationClock({ speed: 0, tickMs: 100 }, plant)).toThrow(

@@ -34,8 +34,8 @@ export interface SimulationClock extends Closeable {
 /**
  * Maps wall time to simulated time (`sim = base + (wall − wallBase) × speed`) and advances the
  * plant on a `setInterval` (unref'd, so it never keeps the process alive). Stopping freezes
- * simulated time; starting again continues from where it stood. A listener that throws is logged
- * and the clock carries on.
+ * simulated time; starting again continues from where it stood. A plant step or listener that
+ * throws is logged and the clock carries on: nothing thrown escapes the timer.
  */
 export function createSimulationClock(options: SimulationClockOptions, plant: Plant, deps: SimulationClockDeps = {}): SimulationClock {
   if (!Number.isFinite(options.speed) || options.speed <= 0 || options.speed > 1e7)
@@ -59,7 +59,12 @@ export function createSimulationClock(options: SimulationClockOptions, plant: Pl
 
   const tick = (): number => {
     if (timer !== undefined) now = Math.max(now, simulatedBase + (wallNow() - wallBase) * options.speed);
-    plant.advance(now);
+    // A throw here would escape the setInterval callback and end the process: log it and carry on.
+    try {
+      plant.advance(now);
+    } catch (error) {
+      logger.error('simulation clock advance failed', { error: (error as Error).message });
+    }
     for (const listener of [...listeners]) {
       try {
         listener(now);

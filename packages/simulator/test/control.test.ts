@@ -47,7 +47,7 @@ describe('control through the plant interface', () => {
       errorOf(() => plant.write(`${pump}/valve-setpoint`, 'half')),
       errorOf(() => plant.write(`${pump}/valve-setpoint`, Number.NaN)),
     ]).toEqual([
-      { name: 'InputError', code: 'SF_TAG_NOT_FOUND', message: `tag "${pump}/valve-setpont" does not exist in the simulated plant` },
+      { name: 'NotFoundError', code: 'SF_TAG_NOT_FOUND', message: `tag "${pump}/valve-setpont" does not exist in the simulated plant` },
       {
         name: 'InputError',
         code: 'SF_BAD_REQUEST',
@@ -58,6 +58,15 @@ describe('control through the plant interface', () => {
       { name: 'InputError', code: 'SF_BAD_REQUEST', message: `tag "${pump}/valve-setpoint": value null is not a number from 0 to 100 %` },
     ]);
     expect(plant.value(`${pump}/valve-setpoint`)).toBe(70);
+    const link = plant.injectFault('cooling-pump', 'dropped-link');
+    expect(errorOf(() => plant.write(`${pump}/valve-setpoint`, 50))).toEqual({
+      name: 'InputError',
+      code: 'SF_BAD_REQUEST',
+      message: `tag "${pump}/valve-setpoint": machine "${pump}" is unreachable (dropped link)`,
+    });
+    plant.clearFault(link.id);
+    plant.write(`${pump}/valve-setpoint`, 50);
+    expect(plant.value(`${pump}/valve-setpoint`)).toBe(50);
   });
 
   it('reports and accepts setpoints in the unit the plant file asks for', () => {

@@ -27,6 +27,7 @@ describe('faults with ground truth', () => {
       startedAt: start + minute,
       severity: 0.05,
       failureAt: start + 16 * minute,
+      location: 'outer',
     };
     expect(plant.labels()).toEqual([label]);
     expect(events.filter((event) => event.type !== 'state-changed')).toEqual([
@@ -136,6 +137,18 @@ describe('faults with ground truth', () => {
       'fault "fault-9" does not exist',
     ]);
     expect(plant.labels()).toEqual([]);
+    expect(
+      [errorOf(() => plant.injectFault('pump-7', 'imbalance')), errorOf(() => plant.clearFault('fault-9'))].map((error) => [error.name, error.code]),
+    ).toEqual([
+      ['NotFoundError', 'SF_NOT_FOUND'],
+      ['NotFoundError', 'SF_NOT_FOUND'],
+    ]);
+    expect(errorOf(() => plant.injectFault('oven-1', 'sensor-drift', { tag: 'running' })).message).toMatch(
+      /a sensor-drift needs options\.tag, a numeric tag, one of /,
+    );
+    expect(errorOf(() => plant.injectFault('cnc-1', 'imbalance', { tag: 'spindle-speed' })).message).toBe(
+      `fault on "${cnc}": a imbalance affects the whole machine; leave the tag out`,
+    );
     const twoSites = createPlant(multiSitePlant(2));
     expect(errorOf(() => twoSites.injectFault('cnc-1', 'imbalance'))).toEqual({
       name: 'InputError',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPlant } from '../src/index.ts';
+import { resolveParams } from '../src/machines/machine-models.ts';
+import { createDrive, stepDrive } from '../src/physics/drive.ts';
 import { hour, machinePath, meanReading, minute, quietPlant, quietPlantDescription, reading, start } from './plant-fixtures.ts';
 
 describe('physically plausible signals', () => {
@@ -36,12 +38,43 @@ describe('physically plausible signals', () => {
         powerFactor: meanReading(plant, 'exhaust-fan', 'power-factor', 60),
       };
     };
-    const [low, middle, high] = [measure(30), measure(60), measure(90)];
-    expect(middle.current / low.current).toBeGreaterThan(1.7);
-    expect(middle.current / low.current).toBeLessThan(2.1);
-    expect(high.current / middle.current).toBeGreaterThan(1.35);
-    expect(high.current / middle.current).toBeLessThan(1.55);
-    for (const point of [low, middle, high]) expect((Math.sqrt(3) * 400 * point.current * point.powerFactor) / 1_000 / point.power).toBeCloseTo(1, 1);
+    // Worked by hand for the 11 kW fan with the nameplate defaults (400 V, PF, η):
+    // rated current = (11/η + 0.07·11) kW / (√3 · 400 V · PF); at 100 % load the current is that
+    // and the PF the nameplate one; at light load the magnetising current (0.3 × rated) keeps
+    // the current up and pulls the PF down.
+    const { efficiency, powerFactor, voltageV } = resolveParams('motor', { ratedPowerKw: 11 });
+    const ratedA = ((11 / efficiency + 0.77) * 1_000) / (Math.sqrt(3) * voltageV * powerFactor);
+    const [idle, low, rated] = [measure(0), measure(30), measure(100)];
+    expect(rated.current / ratedA).toBeCloseTo(1, 1);
+    expect(rated.powerFactor).toBeCloseTo(powerFactor, 1);
+    expect(idle.current / ratedA).toBeGreaterThan(0.27);
+    expect(idle.current / ratedA).toBeLessThan(0.36);
+    expect(idle.powerFactor).toBeGreaterThan(0.13);
+    expect(idle.powerFactor).toBeLessThan(0.22);
+    expect(low.powerFactor).toBeGreaterThan(idle.powerFactor + 0.3);
+    expect(low.powerFactor).toBeLessThan(rated.powerFactor);
+    // 30 % load draws much more than 30 % of rated current (magnetising current).
+    expect(low.current / rated.current).toBeGreaterThan(0.4);
+    expect(low.current / rated.current).toBeLessThan(0.55);
+  });
+
+  it('drive: rated current at rated load and the power-factor curve match independently worked values', () => {
+    // 11 kW, 400 V, PF 0.85, η 0.9: input at rated load 11/0.9 + 0.77 = 12.992 kW;
+    // I_rated = 12,992 / (√3 · 400 · 0.85) = 22.06 A; I_mag = 6.62 A.
+    const params = { ratedPowerKw: 11, voltageV: 400, powerFactor: 0.85, efficiency: 0.9 };
+    const drive = createDrive(params, 20);
+    expect(drive.ratedCurrentA).toBeCloseTo(22.06, 1);
+    const at = (load: number): { current: number; pf: number } => {
+      stepDrive(drive, params, 0.1, load, true, 20, 0);
+      return { current: drive.currentA, pf: drive.powerFactor };
+    };
+    expect(at(1).current).toBeCloseTo(22.06, 1);
+    expect(at(1).pf).toBeCloseTo(0.85, 2);
+    // No load: I_a = 770 / (√3·400) = 1.111 A, I_q ≈ 6.62 A → I ≈ 6.71 A, PF ≈ 0.166.
+    expect(at(0).current).toBeCloseTo(6.71, 1);
+    expect(at(0).pf).toBeCloseTo(0.166, 2);
+    // Half load: I_a = 6.881 kW / (√3·400) = 9.932 A; I_q = 6.62 + 5.01 · (9.932/18.752)² = 8.025 A → PF ≈ 0.778.
+    expect(at(0.5).pf).toBeCloseTo(0.778, 2);
   });
 
   it('pump pressure falls as flow rises along the pump curve', () => {

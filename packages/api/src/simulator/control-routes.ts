@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { NotFoundError } from '@shopfloor/model';
 import { faultKinds, machineStates, type FaultKind, type MachineState, type Plant } from '@shopfloor/simulator';
 
 const faultKind = Type.Union(faultKinds.map((kind) => Type.Literal(kind)));
@@ -9,14 +8,12 @@ const machineState = Type.Union(machineStates.map((state) => Type.Literal(state)
 /**
  * The simulator's control surface: the same operations the twin's what-if runs will drive.
  * `GET /sim/v1/machines`, `GET /sim/v1/labels`, `POST /sim/v1/faults`, `DELETE /sim/v1/faults/:id`,
- * `PUT /sim/v1/machines/<path>/state`, `PUT /sim/v1/setpoints/<tag path>`, `GET /sim/v1/values?prefix=`.
+ * `PUT /sim/v1/machines/<path>/state`, `PUT /sim/v1/setpoints/<tag path>`, `GET /sim/v1/values?prefix=`,
+ * `GET /sim/v1/waveform/<machine>?channel=` (one vibration block).
  */
 export function registerSimulatorControlRoutes(app: FastifyInstance, plant: Plant): void {
-  const machine = (path: string) => {
-    const found = plant.machines().find((candidate) => candidate.path === path || candidate.id === path);
-    if (found === undefined) throw new NotFoundError('SF_NOT_FOUND', `no simulated machine "${path}"; GET /sim/v1/machines lists them`);
-    return found;
-  };
+  /** The plant resolves machine references (a full path or a unique end of one) and says when one is unknown or ambiguous. */
+  const machineInfo = (reference: string) => plant.machines().find((machine) => machine.path === reference || machine.path.endsWith(`/${reference}`));
 
   app.get('/sim/v1/machines', async () => ({ now: plant.now, machines: plant.machines().map(({ tags: _tags, ...info }) => info) }));
   app.get('/sim/v1/labels', async () => ({ now: plant.now, labels: plant.labels() }));
@@ -31,6 +28,15 @@ export function registerSimulatorControlRoutes(app: FastifyInstance, plant: Plan
         .filter((tag) => prefix === undefined || tag.path.startsWith(prefix))
         .map((tag) => ({ tag: tag.path, value: plant.valueAt(tag.index), quality: plant.qualityAt(tag.index), unit: tag.unit, writable: tag.writable }));
       return { now: plant.now, values };
+    },
+  );
+
+  app.get<{ Params: { '*': string }; Querystring: { channel?: string } }>(
+    '/sim/v1/waveform/*',
+    { schema: { querystring: Type.Object({ channel: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }) } },
+    async (request) => {
+      const block = plant.waveform(request.params['*'], request.query.channel);
+      return { ...block, samples: Array.from(block.samples) };
     },
   );
 
@@ -51,26 +57,21 @@ export function registerSimulatorControlRoutes(app: FastifyInstance, plant: Plan
       },
     },
     async (request, reply) => {
-      const { machine: path, kind, ...options } = request.body;
-      const label = plant.injectFault(machine(path).path, kind, options);
-      return reply.status(201).send(label);
+      const { machine, kind, ...options } = request.body;
+      return reply.status(201).send(plant.injectFault(machine, kind, options));
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/sim/v1/faults/:id', async (request) => {
-    if (!plant.labels().some((label) => label.id === request.params.id))
-      throw new NotFoundError('SF_NOT_FOUND', `no fault "${request.params.id}"; GET /sim/v1/labels lists them`);
-    return plant.clearFault(request.params.id);
-  });
+  app.delete<{ Params: { id: string } }>('/sim/v1/faults/:id', async (request) => plant.clearFault(request.params.id));
 
   app.put<{ Params: { '*': string }; Body: { state: MachineState; reason?: string } }>(
     '/sim/v1/machines/*',
     { schema: { body: Type.Object({ state: machineState, reason: Type.Optional(Type.String()) }, { additionalProperties: false }) } },
     async (request) => {
-      const path = request.params['*'].replace(/\/state$/, '');
-      const found = machine(path);
-      plant.setMachineState(found.path, request.body.state, request.body.reason ?? 'control API');
-      return machine(found.path);
+      const reference = request.params['*'].replace(/\/state$/, '');
+      plant.setMachineState(reference, request.body.state, request.body.reason ?? 'control API');
+      const { tags: _tags, ...info } = machineInfo(reference) ?? { tags: [] };
+      return info;
     },
   );
 
@@ -79,7 +80,6 @@ export function registerSimulatorControlRoutes(app: FastifyInstance, plant: Plan
     { schema: { body: Type.Object({ value: Type.Union([Type.Number(), Type.Boolean(), Type.String()]) }, { additionalProperties: false }) } },
     async (request) => {
       const path = request.params['*'];
-      if (plant.value(path) === undefined) throw new NotFoundError('SF_TAG_NOT_FOUND', `no simulated tag "${path}"; GET /sim/v1/values lists them`);
       plant.write(path, request.body.value);
       return { tag: path, value: plant.value(path), at: plant.now };
     },

@@ -7,6 +7,7 @@ import { closeOnSignals } from './signals.ts';
 interface SimulateOptions {
   config?: string;
   plant?: string;
+  replay?: string;
   seed?: string;
   speed?: string;
   start?: string;
@@ -26,7 +27,8 @@ export function addSimulateCommand(program: Command): void {
     )
     .option('-c, --config <file>', 'YAML configuration (see docs/simulator.md); flags override it')
     .option('-p, --plant <file>', 'plant description (default: the built-in demo plant)')
-    .option('--seed <n>', 'random seed: the same seed gives the same plant and signals')
+    .option('--replay <csv>', 'serve a recording (tag,timestamp,value) instead of the simulated plant')
+    .option('--seed <n>', 'random seed: the same seed and start give the same plant and signals')
     .option('--speed <factor>', 'simulated ms per wall ms (1 real time, 1440 a day per minute)')
     .option('--start <time>', 'simulated start (ISO 8601); with --speed above 1 choose a past start, or a receiving node refuses future timestamps')
     .option('--mqtt-url <url>', 'broker to publish to (default mqtt://127.0.0.1:1883)')
@@ -41,6 +43,7 @@ export function addSimulateCommand(program: Command): void {
         if (value !== undefined) env[`SHOPFLOOR_${key}`] = value;
       };
       set('SIMULATOR__PLANT_FILE', options.plant);
+      set('REPLAY__FILE', options.replay);
       set('SIMULATOR__SEED', options.seed);
       set('SIMULATOR__SPEED', options.speed);
       set('SIMULATOR__START_TIME', options.start);

@@ -15,6 +15,14 @@ export const simulateConfigSchema = Type.Object(
     ),
     dataDir: Type.String({ minLength: 1, description: 'Where the control API keeps its token.' }),
     simulator: simulatorConfigSchema,
+    replay: Type.Object(
+      {
+        file: Type.String({
+          description: 'A recording (CSV: tag,timestamp,value) served instead of the simulated plant, over the same protocols; empty for none.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     mqtt: Type.Object(
       {
         url: Type.String({ pattern: '^mqtt://', description: 'Broker the simulated plant publishes to.' }),
@@ -50,7 +58,7 @@ export const simulateConfigSchema = Type.Object(
         enabled: Type.Boolean({ description: 'Serve the plant over Modbus TCP, one server per line (docs/modbus-register-map.md).' }),
         host: hostSchema,
         basePort: Type.Integer({ minimum: 0, maximum: 65_535, description: 'Line i listens on basePort + i; 0 picks free ports.' }),
-        unitId: Type.Integer({ minimum: 0, maximum: 255, description: 'Unit id the PLCs answer to.' }),
+        unitId: Type.Integer({ minimum: 1, maximum: 255, description: 'Unit id the PLCs answer to (255 is always answered too).' }),
       },
       { additionalProperties: false },
     ),
@@ -79,6 +87,7 @@ export const simulateDefaults: SimulateConfig = {
   log: { level: 'info' },
   dataDir: './data/simulator',
   simulator: simulatorDefaults,
+  replay: { file: '' },
   mqtt: {
     url: 'mqtt://127.0.0.1:1883',
     json: { enabled: true, qos: 1, batching: 'per-machine', topicPrefix: '' },

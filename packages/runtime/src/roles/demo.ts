@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ResourceStack, type Closeable, type Logger } from '@shopfloor/engine';
 import type { NodeConfig } from '../config/node-config.ts';
 import { simulateDefaults } from '../config/simulate-config.ts';
@@ -23,6 +24,7 @@ export async function startDemo(config: NodeConfig, logger: Logger): Promise<Run
       await startSimulation(
         {
           ...simulateDefaults,
+          dataDir: join(node.dataDir, 'simulator'),
           simulator: config.demo.simulator,
           mqtt: { ...simulateDefaults.mqtt, url: node.mqttUrl },
           modbus: { ...simulateDefaults.modbus, enabled: config.demo.modbus, basePort: 0 },

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ResourceStack, type Closeable, type Logger } from '@shopfloor/engine';
 import { FileTokenStore, startSimulatorControlServer } from '@shopfloor/api';
 import {
   createPlant,
+  createReplayPlant,
   createSimulationClock,
   defaultPlantDescription,
   loadPlantDescription,
@@ -47,7 +48,7 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
   const owned = new ResourceStack();
   try {
     const simulator = config.simulator;
-    const plant = options.plant ?? buildPlant(simulator);
+    const plant = options.plant ?? (config.replay.file !== '' ? createReplayPlant({ file: config.replay.file }) : buildPlant(simulator));
     logger.info('plant built', {
       machines: plant.machines().length,
       tags: plant.tags.length,
@@ -55,6 +56,21 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
       start: new Date(plant.now).toISOString(),
       speed: simulator.speed,
     });
+
+    // Ground truth: every fault event is logged and appended to <dataDir>/labels.jsonl as it happens.
+    const dataDir = resolve(config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const labelsFile = join(dataDir, 'labels.jsonl');
+    const faultLogger = logger.child({ part: 'sim-faults' });
+    const stopListening = plant.on((event) => {
+      if (event.type === 'fault-injected' || event.type === 'fault-cleared' || event.type === 'failure') {
+        faultLogger.info(event.type, { ...event.label });
+        appendFileSync(labelsFile, `${JSON.stringify({ event: event.type, at: event.type === 'failure' ? event.at : plant.now, ...event.label })}\n`);
+      } else if (event.type === 'state-changed') {
+        faultLogger.debug('machine state', { machine: event.machine, from: event.from, to: event.to, reason: event.reason });
+      }
+    });
+    owned.defer(stopListening);
 
     const mqttLogger = logger.child({ part: 'sim-mqtt' });
     const json = config.mqtt.json.enabled
@@ -110,8 +126,6 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
     let controlUrl: string | undefined;
     let newControlToken: string | undefined;
     if (config.control.enabled) {
-      const dataDir = resolve(config.dataDir);
-      mkdirSync(dataDir, { recursive: true });
       const tokens = new FileTokenStore(join(dataDir, 'tokens.json'));
       newControlToken = tokens.ensureAdminToken();
       if (newControlToken !== undefined) writeFileSync(join(dataDir, 'control-token'), `${newControlToken}\n`, { mode: 0o600 });

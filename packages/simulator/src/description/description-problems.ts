@@ -3,12 +3,11 @@ import { tagPathProblem } from '@shopfloor/model';
 import { commonParamKeys, machineModels } from '../machines/machine-models.ts';
 import { machineTagCatalogue } from '../machines/tag-catalogue.ts';
 import { convertibleUnits, unitConversion } from '../units.ts';
-import { parseInstant } from './duration.ts';
+import { faultProblem } from '../faults/fault-checks.ts';
+import { parseDuration, parseInstant } from './duration.ts';
 import { findMachine } from './machine-reference.ts';
 import type { MachineParams, PlantDescription } from './plant-description.ts';
 import { machinePlaces, type MachinePlace } from './plant-walk.ts';
-
-const sensorFaults = new Set(['sensor-drift', 'stuck-sensor']);
 
 /**
  * What the schema cannot check in a description that passed it: unique ids at every level,
@@ -51,15 +50,29 @@ export function descriptionProblems(description: PlantDescription, source: strin
     const place = places.find((candidate) => candidate.path === found.path) as MachinePlace;
     if (fault.at !== undefined && parseInstant(fault.at, 0) === undefined)
       problem([...keys, 'at'], 'an ISO 8601 time or "+<duration>" such as "+5m"', describeValue(fault.at));
-    if (fault.kind === 'cavitation' && place.machine.type !== 'pump')
-      problem([...keys, 'kind'], 'a fault a ' + place.machine.type + ' can have (cavitation is for pumps)', describeValue(fault.kind));
-    const tagNames = machineTagCatalogue(place.machine.type).map((tag) => tag.name);
-    if (sensorFaults.has(fault.kind) && fault.tag === undefined)
-      problem([...keys, 'tag'], `the tag the ${fault.kind} affects (one of ${tagNames.join(', ')})`, 'nothing');
-    if (fault.tag !== undefined && !tagNames.includes(fault.tag))
-      problem([...keys, 'tag'], `a tag of a ${place.machine.type} (${tagNames.join(', ')})`, describeValue(fault.tag));
+    const tags = catalogueOf(place);
+    const timeToFailureMs = fault.timeToFailure === undefined ? undefined : parseDuration(fault.timeToFailure);
+    const wrong = faultProblem({ type: place.machine.type, tags }, fault.kind, {
+      ...(fault.severity !== undefined ? { severity: fault.severity } : {}),
+      ...(fault.timeToFailure !== undefined ? { timeToFailureMs: timeToFailureMs ?? Number.NaN } : {}),
+      ...(fault.tag !== undefined ? { tag: fault.tag } : {}),
+      ...(fault.location !== undefined ? { location: fault.location } : {}),
+    });
+    if (wrong !== undefined) {
+      const given = { kind: fault.kind, severity: fault.severity, timeToFailure: fault.timeToFailure, tag: fault.tag, location: fault.location }[wrong.option];
+      problem([...keys, wrong.option], wrong.expected, given === undefined ? 'nothing' : describeValue(given));
+    }
   });
   return problems;
+}
+
+/** The machine's tags built from its own params (an oven's zones); the defaults when the params cannot build one. */
+function catalogueOf(place: MachinePlace): ReturnType<typeof machineTagCatalogue> {
+  try {
+    return machineTagCatalogue(place.machine.type, place.machine.params);
+  } catch {
+    return machineTagCatalogue(place.machine.type);
+  }
 }
 
 type Report = (keys: readonly string[], expected: string, found: string) => void;
@@ -78,7 +91,7 @@ function checkMachine(place: MachinePlace, problem: Report): void {
       `a ball diameter less than the pitch diameter (${bearing.pitchDiameterMm} mm)`,
       describeValue(bearing.ballDiameterMm),
     );
-  const catalogue = machineTagCatalogue(machine.type);
+  const catalogue = catalogueOf(place);
   const seen = new Set<string>();
   (machine.tags ?? []).forEach((override, index) => {
     const overrideKeys = [...keys, 'tags', `${index}`];

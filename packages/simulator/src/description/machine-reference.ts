@@ -2,7 +2,8 @@
  * A machine is referred to by its path (`acme/plant1/machining/line1/turning/cnc-1`) or by any
  * trailing part of it (`cnc-1`, `line1/turning/cnc-1`) that names exactly one machine.
  */
-export type MachineLookup = { readonly path: string } | { readonly problem: string };
+/** `notFound` tells no machine matched from the reference being ambiguous. */
+export type MachineLookup = { readonly path: string } | { readonly problem: string; readonly notFound: boolean };
 
 export function findMachine(reference: string, paths: readonly string[]): MachineLookup {
   const wanted = reference.split('/');
@@ -15,6 +16,7 @@ export function findMachine(reference: string, paths: readonly string[]): Machin
   if (matches.length === 1) return { path: matches[0] as string };
   if (matches.length === 0)
     return {
+      notFound: true,
       problem: `machine "${reference}" does not exist${
         paths.length > 0
           ? ` (e.g. ${paths
@@ -25,6 +27,7 @@ export function findMachine(reference: string, paths: readonly string[]): Machin
       }`,
     };
   return {
+    notFound: false,
     problem: `machine "${reference}" is ambiguous: ${matches
       .slice(0, 4)
       .map((path) => `"${path}"`)

@@ -77,6 +77,43 @@ describe('plant descriptions', () => {
     ]);
   });
 
+  it('refuses every fault that would fail when it starts, naming the key path (same checks as startFault)', () => {
+    const text = example
+      .replace(
+        '                    tags: [{ name: discharge-pressure, unit: kPa, rateHz: 10 }]\n',
+        '                    tags: [{ name: discharge-pressure, unit: kPa, rateHz: 10 }]\n                  - { id: oven-1, type: oven, params: { zones: 2 } }\n',
+      )
+      .concat(
+        [
+          '  - { machine: pump-1, kind: stuck-sensor, tag: flow, timeToFailure: 1h }',
+          '  - { machine: pump-1, kind: dropped-link, timeToFailure: 1h }',
+          '  - { machine: pump-1, kind: imbalance, tag: flow }',
+          '  - { machine: pump-1, kind: sensor-drift, tag: running }',
+          '  - { machine: pump-1, kind: bearing-wear, timeToFailure: 0s }',
+          '  - { machine: oven-1, kind: stuck-sensor, tag: zone3-temperature }',
+          '  - { machine: oven-1, kind: overheating, location: inner }',
+          '  - { machine: oven-1, kind: stuck-sensor, tag: zone2-temperature }',
+          '  - { machine: oven-1, kind: bearing-wear, location: cage, timeToFailure: 2d }',
+          '',
+        ].join('\n'),
+      );
+    const lines = errorOf(() => parsePlantDescription(text, 'plant.yaml')).message.split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      'plant description is invalid:',
+      'plant.yaml: faults[1].timeToFailure: expected no time to failure (a stuck-sensor does not fail the machine), found string "1h"',
+      'plant.yaml: faults[2].timeToFailure: expected no time to failure (a dropped-link does not fail the machine), found string "1h"',
+      'plant.yaml: faults[3].tag: expected no tag (a imbalance affects the whole machine), found string "flow"',
+      expect.stringMatching(/^plant\.yaml: faults\[4\]\.tag: expected a numeric tag the sensor-drift affects \(one of flow, .*\), found string "running"$/),
+      'plant.yaml: faults[5].timeToFailure: expected a duration above zero such as "30d", found string "0s"',
+      expect.stringMatching(
+        /^plant\.yaml: faults\[6\]\.tag: expected the tag the stuck-sensor affects \(one of zone1-temperature, .*zone2-heater-output, heater-power.*\), found string "zone3-temperature"$/,
+      ),
+      'plant.yaml: faults[7].location: expected no location (only bearing-wear has one), found string "inner"',
+    ]);
+    expect(lines).toHaveLength(8);
+    expect(lines[4]).not.toMatch(/running,|, running\)/);
+  });
+
   it('refuses duplicate ids and ambiguous references', () => {
     const description = defaultPlantDescription();
     const line = description.sites[0]?.areas[0]?.lines[0];

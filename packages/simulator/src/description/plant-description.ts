@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { faultKinds, machineTypes, type FaultKind, type MachineType } from '../plant-api.ts';
+import { bearingDefectLocations, faultKinds, machineTypes, type BearingDefectLocation, type FaultKind, type MachineType } from '../plant-api.ts';
 
 /**
  * The plant description: the YAML a `simulate` run loads. Same ISA-95 levels and tag paths as the
@@ -156,6 +156,7 @@ export const faultDescriptionSchema = Type.Object(
     severity: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'How bad the fault is at its start.' })),
     timeToFailure: Type.Optional(duration('From the start of the fault until the machine fails')),
     tag: Type.Optional(Type.String({ minLength: 1, description: 'Sensor faults: the tag (name under the machine) affected.' })),
+    location: Type.Optional(oneOf<BearingDefectLocation>(bearingDefectLocations, 'Bearing wear: the damaged part (default outer)')),
   },
   { additionalProperties: false },
 );

@@ -22,8 +22,8 @@ export function multiSitePlant(sites: number, base: PlantDescription = defaultPl
 }
 
 /**
- * Grows every line to `machinesPerLine` machines by copying its machines round-robin into their
- * own cells (`cnc-1-2`, `cnc-1-3`, …), for benchmarks: the default plant at 2,000 machines a line
+ * Grows every line to `machinesPerLine` machines by copying its machines round-robin into the
+ * same cell as the original (`cnc-1-2`, `cnc-1-3`, …), for benchmarks: the default plant at 2,000 machines a line
  * has about 100,000 tags. Copies in a station cell work in parallel with the original.
  */
 export function scalePlant(description: PlantDescription, machinesPerLine: number): PlantDescription {

@@ -66,10 +66,16 @@ export function stepFaults(book: FaultBook, at: number, emit: (event: PlantEvent
 export function applyEffects(book: FaultBook, machine: PlantMachine, at: number): void {
   const effects = machine.core.faults;
   effects.wear = effects.imbalance = effects.misalignment = effects.cavitation = effects.overheating = 0;
+  const wearAt = effects.wearAt;
+  wearAt.outer = wearAt.inner = wearAt.ball = wearAt.cage = 0;
   for (const fault of book.byMachine.get(machine) ?? []) {
     const label = fault.label;
     fault.severity = label.failureAt === undefined ? label.severity : progressiveSeverity(label.severity, label.startedAt, label.failureAt, at);
     const effect = effectOf[label.kind];
     if (effect !== undefined && physicalFaults.has(label.kind)) effects[effect] = Math.max(effects[effect], fault.severity);
+    if (label.kind === 'bearing-wear') {
+      const location = label.location ?? 'outer';
+      wearAt[location] = Math.max(wearAt[location], fault.severity);
+    }
   }
 }

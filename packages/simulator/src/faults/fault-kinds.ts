@@ -7,7 +7,7 @@ export const physicalFaults: ReadonlySet<FaultKind> = new Set(['bearing-wear', '
 export const sensorFaults: ReadonlySet<FaultKind> = new Set(['sensor-drift', 'stuck-sensor']);
 
 /** Which effect a physical fault drives. */
-export const effectOf: Readonly<Partial<Record<FaultKind, keyof FaultEffects>>> = {
+export const effectOf: Readonly<Partial<Record<FaultKind, Exclude<keyof FaultEffects, 'wearAt'>>>> = {
   'bearing-wear': 'wear',
   imbalance: 'imbalance',
   misalignment: 'misalignment',

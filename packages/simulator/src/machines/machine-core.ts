@@ -1,9 +1,13 @@
+import type { BearingDefectLocation } from '../plant-api.ts';
 import type { MachineState, MachineType } from '../plant-api.ts';
 import type { Random } from '../random.ts';
 
 /** Severities (0–1) of the physical faults acting on a machine now; the fault book keeps them. */
 export interface FaultEffects {
+  /** Bearing wear, the worst of any location. */
   wear: number;
+  /** Bearing wear by where the defect is (outer race, inner race, ball, cage). */
+  readonly wearAt: Record<BearingDefectLocation, number>;
   imbalance: number;
   misalignment: number;
   cavitation: number;
@@ -44,7 +48,7 @@ export interface MachineCore {
 }
 
 export function createFaultEffects(): FaultEffects {
-  return { wear: 0, imbalance: 0, misalignment: 0, cavitation: 0, overheating: 0 };
+  return { wear: 0, wearAt: { outer: 0, inner: 0, ball: 0, cage: 0 }, imbalance: 0, misalignment: 0, cavitation: 0, overheating: 0 };
 }
 
 /** Powered and able to move: everything but down and planned stop. */

@@ -46,7 +46,7 @@ export function createRotor(ratedSpeedRpm: number, bearing: BearingGeometry, pro
     speed: createLag(0, 2),
     bearingDe: createLag(ambientC, 900),
     bearingNde: createLag(ambientC, 900),
-    condition: { shaftHz: 0, speedFactor: 0, load: 0, wear: 0, imbalance: 0, misalignment: 0, cavitation: 0 },
+    condition: { shaftHz: 0, speedFactor: 0, load: 0, wear: 0, wearAt: { outer: 0, inner: 0, ball: 0, cage: 0 }, imbalance: 0, misalignment: 0, cavitation: 0 },
     spectra: [undefined, undefined, undefined],
   };
 }
@@ -64,6 +64,10 @@ export function stepRotor(rotor: Rotor, dtS: number, targetRpm: number, load: nu
   condition.speedFactor = speedFactor;
   condition.load = load;
   condition.wear = faults.wear;
+  condition.wearAt.outer = faults.wearAt.outer;
+  condition.wearAt.inner = faults.wearAt.inner;
+  condition.wearAt.ball = faults.wearAt.ball;
+  condition.wearAt.cage = faults.wearAt.cage;
   condition.imbalance = faults.imbalance;
   condition.misalignment = faults.misalignment;
   condition.cavitation = faults.cavitation;

@@ -2,6 +2,7 @@ import type { DataType } from '@shopfloor/model';
 import type { MachineType } from '../plant-api.ts';
 import { createRandom } from '../random.ts';
 import { createFaultEffects, type MachineCore } from './machine-core.ts';
+import type { MachineParams } from '../description/plant-description.ts';
 import { machineModels, resolveParams } from './machine-models.ts';
 
 export interface TagCatalogueEntry {
@@ -16,9 +17,12 @@ export interface TagCatalogueEntry {
 
 const catalogues = new Map<MachineType, TagCatalogueEntry[]>();
 
-/** The tags a machine type has with default parameters (an oven's zone tags follow `zones`). */
-export function machineTagCatalogue(type: MachineType): readonly TagCatalogueEntry[] {
-  const cached = catalogues.get(type);
+/**
+ * The tags a machine has: with its own parameters when given (an oven's zone tags follow its
+ * `zones`), else with the type's defaults (cached).
+ */
+export function machineTagCatalogue(type: MachineType, params?: MachineParams): readonly TagCatalogueEntry[] {
+  const cached = params === undefined ? catalogues.get(type) : undefined;
   if (cached !== undefined) return cached;
   const core: MachineCore = {
     path: `catalogue/${type}`,
@@ -39,7 +43,7 @@ export function machineTagCatalogue(type: MachineType): readonly TagCatalogueEnt
     lastCycleSeconds: 0,
     idealCycleSeconds: 60,
   };
-  const behaviour = machineModels[type].create(core, resolveParams(type, undefined));
+  const behaviour = machineModels[type].create(core, resolveParams(type, params));
   const entries = behaviour.tags.map((tag) => ({
     name: tag.name,
     dataType: tag.dataType,
@@ -49,6 +53,6 @@ export function machineTagCatalogue(type: MachineType): readonly TagCatalogueEnt
     writable: tag.write !== undefined,
     description: tag.description,
   }));
-  catalogues.set(type, entries);
+  if (params === undefined) catalogues.set(type, entries);
   return entries;
 }

@@ -1,4 +1,5 @@
-import { InputError, type PointValue, type Quality } from '@shopfloor/model';
+import type { Logger } from '@shopfloor/engine';
+import { InputError, NotFoundError, type PointValue, type Quality } from '@shopfloor/model';
 import { checkedDescription } from '../description/parse-plant-description.ts';
 import { plantDefaults, type PlantDescription } from '../description/plant-description.ts';
 import { findMachine } from '../description/machine-reference.ts';
@@ -34,6 +35,8 @@ export interface PlantOptions {
   readonly startTime?: number;
   /** Fixed internal step of the physics, simulated ms (default 100). */
   readonly stepMs?: number;
+  /** Where a scheduled fault that cannot start is reported (it is skipped, never thrown); without one it is only counted. */
+  readonly logger?: Logger;
 }
 
 export const plantOptionDefaults = { stepMs: 100 } as const;
@@ -75,7 +78,7 @@ export function createPlant(description: PlantDescription, options: PlantOptions
     const exact = model.machineByPath.get(reference);
     if (exact !== undefined) return exact;
     const found = findMachine(reference, [...model.machineByPath.keys()]);
-    if ('problem' in found) throw new InputError('SF_BAD_REQUEST', found.problem);
+    if ('problem' in found) throw found.notFound ? new NotFoundError('SF_NOT_FOUND', found.problem) : new InputError('SF_BAD_REQUEST', found.problem);
     return model.machineByPath.get(found.path) as PlantMachine;
   };
   const inject = (machine: PlantMachine, kind: FaultKind, options: FaultOptions, source: FaultLabel['source'], at: number): FaultLabel => {
@@ -84,11 +87,19 @@ export function createPlant(description: PlantDescription, options: PlantOptions
     return fault.label;
   };
   const schedule = scheduledFaults(checked, startMs, model);
+  let skippedFaults = 0;
 
   const step = (at: number, stepS: number): void => {
     while (schedule.length > 0 && (schedule[0] as (typeof schedule)[number]).at <= at) {
       const entry = schedule.shift() as (typeof schedule)[number];
-      inject(entry.machine, entry.kind, entry.options, entry.source, entry.at);
+      // The plant file's checks are the same as startFault's, so this should not fail; if it does,
+      // the fault is skipped and reported, never thrown out of a step (the clock's timer would die).
+      try {
+        inject(entry.machine, entry.kind, entry.options, entry.source, entry.at);
+      } catch (error) {
+        skippedFaults++;
+        options.logger?.error('scheduled fault skipped', { machine: entry.machine.core.path, kind: entry.kind, error: (error as Error).message });
+      }
     }
     stepFaults(book, at, queue);
     stepSensorFaults(model, book, at);
@@ -127,6 +138,9 @@ export function createPlant(description: PlantDescription, options: PlantOptions
       return now;
     },
     seed,
+    get skippedFaults() {
+      return skippedFaults;
+    },
     enterprise: model.enterprise,
     tags: table.tags,
     machines: () => model.machines.map((machine, index) => machineInfo(machine, tagLists[index] as readonly number[])),
@@ -181,8 +195,8 @@ export function createPlant(description: PlantDescription, options: PlantOptions
     clearFault(id) {
       const fault = book.all.find((candidate) => candidate.label.id === id);
       if (fault === undefined)
-        throw new InputError(
-          'SF_BAD_REQUEST',
+        throw new NotFoundError(
+          'SF_NOT_FOUND',
           `fault "${id}" does not exist${book.active.length > 0 ? `; active faults: ${book.active.map((active) => active.label.id).join(', ')}` : ''}`,
         );
       if (fault.label.clearedAt === undefined) {

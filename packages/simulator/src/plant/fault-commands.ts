@@ -2,16 +2,18 @@ import { InputError } from '@shopfloor/model';
 import { plantDefaults } from '../description/plant-description.ts';
 import { parseDuration } from '../description/duration.ts';
 import { addFault, applyEffects, removeFault, type ActiveFault, type FaultBook } from '../faults/fault-book.ts';
-import { driftSpanPerHour, physicalFaults, sensorFaults } from '../faults/fault-kinds.ts';
-import { faultKinds, type FaultKind, type FaultLabel, type FaultOptions } from '../plant-api.ts';
+import { faultProblem } from '../faults/fault-checks.ts';
+import { driftSpanPerHour, sensorFaults } from '../faults/fault-kinds.ts';
+import { type FaultKind, type FaultLabel, type FaultOptions } from '../plant-api.ts';
 import type { PlantModel } from './build-plant.ts';
 import type { PlantMachine } from './plant-machine.ts';
 import { qualityCodes, sampleMachine, sensorFaultCodes } from './tag-table.ts';
 
 /**
- * Checks and starts a fault. InputError names what is wrong: an unknown kind, a severity outside
- * 0–1, a time to failure on a sensor fault, a sensor fault without a tag of the machine,
- * cavitation on something other than a pump.
+ * Checks and starts a fault. InputError names what is wrong (`faultProblem`, the same check the
+ * plant file gets): an unknown kind, a severity outside 0–1, a time to failure on a fault that
+ * does not fail the machine, a sensor fault without a (numeric, for drift) tag of the machine, a
+ * tag on a physical fault, cavitation on something other than a pump.
  */
 export function startFault(
   plant: PlantModel,
@@ -23,26 +25,14 @@ export function startFault(
   startedAt: number,
 ): ActiveFault {
   const where = `fault on "${machine.core.path}"`;
-  if (!(faultKinds as readonly string[]).includes(kind))
-    throw new InputError('SF_BAD_REQUEST', `${where}: kind "${kind}" is not one of ${faultKinds.join(', ')}`);
-  if (kind === 'cavitation' && machine.core.type !== 'pump')
-    throw new InputError('SF_BAD_REQUEST', `${where}: cavitation needs a pump; this is a ${machine.core.type}`);
-  const physical = physicalFaults.has(kind);
+  const tags = plant.table.tags.slice(machine.firstTag, machine.firstTag + machine.tagCount);
+  const problem = faultProblem({ type: machine.core.type, tags }, kind, options);
+  if (problem !== undefined) throw new InputError('SF_BAD_REQUEST', `${where}: ${problem.message}`);
   let timeToFailureMs = options.timeToFailureMs;
-  if (timeToFailureMs !== undefined && (!physical || !Number.isFinite(timeToFailureMs) || timeToFailureMs <= 0)) {
-    throw new InputError(
-      'SF_BAD_REQUEST',
-      physical
-        ? `${where}: timeToFailureMs ${timeToFailureMs} is not a positive number of milliseconds`
-        : `${where}: a ${kind} does not fail the machine; leave timeToFailureMs out`,
-    );
-  }
   if (kind === 'bearing-wear') timeToFailureMs ??= parseDuration(plantDefaults.bearingTimeToFailure) as number;
   const severity = options.severity ?? (timeToFailureMs !== undefined ? plantDefaults.progressiveSeverity : plantDefaults.severity);
-  if (!Number.isFinite(severity) || severity < 0 || severity > 1) throw new InputError('SF_BAD_REQUEST', `${where}: severity ${severity} is not from 0 to 1`);
-  let tagIndex: number | undefined;
-  if (sensorFaults.has(kind)) tagIndex = sensorTag(plant, machine, kind, options.tag, where);
-  else if (options.tag !== undefined) throw new InputError('SF_BAD_REQUEST', `${where}: a ${kind} affects the whole machine; leave the tag out`);
+  const tagIndex = sensorFaults.has(kind) ? tags.find((tag) => tag.name === options.tag)?.index : undefined;
+  const location = kind === 'bearing-wear' ? (options.location ?? 'outer') : undefined;
   const label: FaultLabel = {
     id: `fault-${book.nextId++}`,
     machine: machine.core.path,
@@ -52,6 +42,7 @@ export function startFault(
     severity,
     ...(timeToFailureMs !== undefined ? { failureAt: startedAt + timeToFailureMs } : {}),
     ...(options.tag !== undefined ? { tag: options.tag } : {}),
+    ...(location !== undefined ? { location } : {}),
   };
   const fault: ActiveFault = { label, machine, tagIndex, severity, failed: false };
   addFault(book, fault);
@@ -95,17 +86,4 @@ export function stepSensorFaults(plant: PlantModel, book: FaultBook, at: number)
     const span = tag?.min !== undefined && tag.max !== undefined ? tag.max - tag.min : Math.max(1, Math.abs(plant.table.numbers[fault.tagIndex] as number));
     plant.table.drift[fault.tagIndex] = (fault.severity * span * driftSpanPerHour * (at - fault.label.startedAt)) / 3_600_000;
   }
-}
-
-function sensorTag(plant: PlantModel, machine: PlantMachine, kind: FaultKind, name: string | undefined, where: string): number {
-  const tags = plant.table.tags.slice(machine.firstTag, machine.firstTag + machine.tagCount);
-  const candidates = kind === 'sensor-drift' ? tags.filter((tag) => tag.dataType === 'float' || tag.dataType === 'int') : tags;
-  const tag = candidates.find((candidate) => candidate.name === name);
-  if (tag === undefined) {
-    throw new InputError(
-      'SF_BAD_REQUEST',
-      `${where}: a ${kind} needs options.tag, one of ${candidates.map((candidate) => candidate.name).join(', ')}${name !== undefined ? `; "${name}" is not` : ''}`,
-    );
-  }
-  return tag.index;
 }

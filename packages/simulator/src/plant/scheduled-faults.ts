@@ -32,6 +32,7 @@ export function scheduledFaults(description: PlantDescription, startMs: number, 
         ...(fault.severity !== undefined ? { severity: fault.severity } : {}),
         ...(timeToFailureMs !== undefined ? { timeToFailureMs } : {}),
         ...(fault.tag !== undefined ? { tag: fault.tag } : {}),
+        ...(fault.location !== undefined ? { location: fault.location } : {}),
       },
       source: fault.at === undefined ? 'config' : 'schedule',
     };

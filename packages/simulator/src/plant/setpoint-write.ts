@@ -1,15 +1,17 @@
-import { InputError, type PointValue } from '@shopfloor/model';
+import { InputError, NotFoundError, type PointValue } from '@shopfloor/model';
 import type { TagDefinition } from '../machines/machine-behaviour.ts';
 import type { SimTag } from '../plant-api.ts';
 import type { PlantModel } from './build-plant.ts';
 
 /**
  * Checks a setpoint write and applies it to the machine; InputError naming the tag (and what it
- * accepts) when the tag does not exist, is not writable, or the value has the wrong type or range.
+ * accepts) when the tag is not writable, the value has the wrong type or range, or the machine's
+ * link is dropped (unreachable); NotFoundError (SF_TAG_NOT_FOUND) when the tag does not exist. The
+ * one place that decides whether a write is accepted.
  */
 export function writeSetpoint(plant: PlantModel, path: string, value: PointValue): SimTag {
   const index = plant.tagByPath.get(path);
-  if (index === undefined) throw new InputError('SF_TAG_NOT_FOUND', `tag "${path}" does not exist in the simulated plant`);
+  if (index === undefined) throw new NotFoundError('SF_TAG_NOT_FOUND', `tag "${path}" does not exist in the simulated plant`);
   const table = plant.table;
   const tag = table.tags[index] as SimTag;
   const definition = table.definitions[index] as TagDefinition;
@@ -27,6 +29,8 @@ export function writeSetpoint(plant: PlantModel, path: string, value: PointValue
       `tag "${path}" is not writable${writable.length > 0 ? `; the setpoints of this machine are ${writable.join(', ')}` : ''}`,
     );
   }
+  if ((plant.machineByPath.get(tag.machine)?.droppedLinks ?? 0) > 0)
+    throw new InputError('SF_BAD_REQUEST', `tag "${path}": machine "${tag.machine}" is unreachable (dropped link)`);
   const accepted = describeAccepted(tag);
   if (tag.dataType === 'bool') {
     if (typeof value !== 'boolean') throw new InputError('SF_BAD_REQUEST', `tag "${path}": value ${JSON.stringify(value)} is not ${accepted}`);

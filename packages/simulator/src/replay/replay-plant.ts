@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError, type DataType, type PointValue, type Quality } from '@shopfloor/model';
+import { InputError, NotFoundError, type DataType, type PointValue, type Quality } from '@shopfloor/model';
 import { machineStates, machineTypes, type MachineInfo, type MachineState, type MachineType, type Plant, type PlantEvent, type SimTag } from '../plant-api.ts';
 import { parseRecordingCsv, type RecordedPoint } from './recording-csv.ts';
 
@@ -94,7 +94,7 @@ export function createReplayPlant(source: ReplaySource, options: ReplayOptions =
       return entry === undefined ? undefined : currentValue(entry);
     },
     write: (path) => {
-      if (!byPath.has(path)) throw new InputError('SF_TAG_NOT_FOUND', `tag "${path}" does not exist in the recording`);
+      if (!byPath.has(path)) throw new NotFoundError('SF_TAG_NOT_FOUND', `tag "${path}" does not exist in the recording`);
       return refuse(`tag "${path}" is not writable`);
     },
     setMachineState: (machine) => refuse(`machine "${machine}" cannot change state`),
