@@ -35,6 +35,11 @@ export const simulateConfigSchema = Type.Object(
               pattern: '^([A-Za-z0-9_.:-]{1,64}(/[A-Za-z0-9_.:-]{1,64})*)?$',
               description: 'Path put before every topic; empty for none.',
             }),
+            maxInFlight: Type.Integer({
+              minimum: 1,
+              maximum: 65_535,
+              description: 'QoS 1 messages unacknowledged at once; a tick sends at most this many (the rest are coalesced into a later tick).',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -90,7 +95,7 @@ export const simulateDefaults: SimulateConfig = {
   replay: { file: '' },
   mqtt: {
     url: 'mqtt://127.0.0.1:1883',
-    json: { enabled: true, qos: 1, batching: 'per-machine', topicPrefix: '' },
+    json: { enabled: true, qos: 1, batching: 'per-machine', topicPrefix: '', maxInFlight: 20_000 },
     sparkplug: { enabled: false, groupId: 'sim', edgeNodeId: 'plant', primaryHostId: 'shopfloor' },
   },
   modbus: { enabled: true, host: '127.0.0.1', basePort: 5020, unitId: 1 },

@@ -82,6 +82,7 @@ export async function startSimulation(config: SimulateConfig, logger: Logger, op
               clientId: `shopfloor-sim-json-${process.pid}`,
               qos: config.mqtt.json.qos,
               batching: config.mqtt.json.batching,
+              maxInFlight: config.mqtt.json.maxInFlight,
               ...(config.mqtt.json.topicPrefix !== '' ? { topicPrefix: config.mqtt.json.topicPrefix } : {}),
             },
             { logger: mqttLogger },
