@@ -14,6 +14,7 @@ import { benchIngestBatched } from './bench-ingest-batched.ts';
 import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
 import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
 import { benchQuery } from './bench-query.ts';
+import { benchSimulator } from './bench-simulator.ts';
 import type { BenchContext } from './context.ts';
 import { summariseProfiles } from './profile-summary.ts';
 import { renderResult, summaryTable, updateBenchmarksFile, type BenchResult } from './report.ts';
@@ -25,6 +26,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   'durable-ack': benchDurableAck,
   decode: benchDecode,
   query: benchQuery,
+  simulator: benchSimulator,
 };
 
 const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
@@ -34,7 +36,7 @@ const repository = fileURLToPath(new URL('../../../', import.meta.url));
 function codeVersion(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repository, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', ':!packages/bench'], { cwd: repository, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', ':!packages/bench'], { cwd: repository, encoding: 'utf8' }).trimEnd();
     return dirty === ''
       ? `commit ${head}`
       : `commit ${head} plus uncommitted changes in ${new Set(dirty.split('\n').map((line) => line.slice(3).split('/').slice(0, 2).join('/'))).size} product package(s)`;
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   }
   const date = new Date().toISOString().slice(0, 10);
   const meta = [
-    `Produced by \`npm run bench\` on ${date} from ${codeVersion()} (${seconds.toFixed(0)} s for all six).`,
+    `Produced by \`npm run bench\` on ${date} from ${codeVersion()} (${seconds.toFixed(0)} s for all ${Object.keys(benchmarks).length}).`,
     `Machine: ${machine}. The 2 vCPUs are shared with other work, and the load generator (publisher process) and the brokers run on the same machine, so absolute rates move 10–20 % between runs: read the ratios to the raw references and the CPU µs per point.`,
     'Figures are medians of 3 runs (5 for single-point ingest) after a warm-up run; every run is listed. Ours and the raw reference alternate run by run, and ratios are medians of per-run ratios. ' +
       'CPU µs per point comes from /proc/<pid>/stat (utime + stime, all threads; the node main thread from /proc/<pid>/task/<pid>/stat) for processes and process.cpuUsage() in-process. ' +

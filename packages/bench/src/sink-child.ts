@@ -37,7 +37,7 @@ async function start(command: Extract<SinkCommand, { type: 'start' }>): Promise<
   client.on('message', () => {
     messages++;
   });
-  await client.subscribeAsync(command.filter, { qos: 1 });
+  await client.subscribeAsync(command.filter, { qos: command.qos ?? 1 });
   close = () => client.endAsync();
   return Number(new URL(command.url).port);
 }

@@ -1,8 +1,8 @@
 /** Parent → raw sink child: the do-nothing consumers that give the raw reference rates. */
 export type SinkCommand =
-  /** aedes: a broker in this process with an in-process `subscribe('#')` handler; mqtt: an mqtt.js QoS 1 subscriber to `url`. */
+  /** aedes: a broker in this process with an in-process `subscribe('#')` handler; mqtt: an mqtt.js subscriber to `url` (QoS 1 unless told). */
   | { readonly type: 'start'; readonly mode: 'aedes' }
-  | { readonly type: 'start'; readonly mode: 'mqtt'; readonly url: string; readonly filter: string }
+  | { readonly type: 'start'; readonly mode: 'mqtt'; readonly url: string; readonly filter: string; readonly qos?: 0 | 1 }
   | { readonly type: 'count' }
   | { readonly type: 'close' };
 
