@@ -74,7 +74,9 @@ describe('createSimulationClock', () => {
     }) as typeof real;
     const clock = createSimulationClock({ speed: 1_000, tickMs: 5 }, plant, { logger });
     let ticks = 0;
-    clock.onTick(() => void ticks++);
+    clock.onTick(() => {
+      ticks += 1;
+    });
     clock.start();
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(() => clock.tick()).not.toThrow();
