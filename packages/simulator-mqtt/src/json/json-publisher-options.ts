@@ -22,7 +22,7 @@ export interface JsonPublisherOptions {
 
 export const jsonPublisherDefaults = {
   maxTagsPerMessage: 1_000,
-  maxInFlight: 1_000,
+  maxInFlight: 20_000,
   maxBufferedBytes: 32 * 1024 * 1024,
   reconnectPeriodMs: 1_000,
   connectTimeoutMs: 10_000,
