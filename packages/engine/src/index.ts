@@ -13,3 +13,4 @@ export { Pipeline } from './pipeline.ts';
 export type { Processor, PointObserver, Acknowledge, PipelineMetrics, PipelineDeps } from './pipeline.ts';
 export { schemaProblems, formatProblems, formatPath, describeValue } from './schema-problems.ts';
 export type { SchemaProblem } from './schema-problems.ts';
+export type { Collector, CollectorHealth, DeviceHealth } from './ports/collector.ts';
