@@ -122,6 +122,26 @@ export class ChunkDatabase {
     this.#upsertChunk.run(seriesId, chunkStart, count, data);
   }
 
+  /** Bytes of the file in use: pages not on the free list (deleted rows free pages for reuse, the file does not shrink). */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  /** The earliest chunk start stored, or undefined for an empty store. */
+  oldestChunkStart(): number | undefined {
+    return this.db.prepare<[], number | null>('SELECT min(chunk_start) FROM chunks').pluck().get() ?? undefined;
+  }
+
+  /** Deletes every chunk row starting before `boundary`; returns the rows and points removed. */
+  deleteChunksBefore(boundary: number): { chunks: number; points: number } {
+    const points = this.db.prepare<[number], number | null>('SELECT sum(count) FROM chunks WHERE chunk_start < ?').pluck().get(boundary) ?? 0;
+    const chunks = this.db.prepare('DELETE FROM chunks WHERE chunk_start < ?').run(boundary).changes;
+    return { chunks, points };
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

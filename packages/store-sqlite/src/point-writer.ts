@@ -3,7 +3,7 @@ import { BugError } from '@shopfloor/model';
 import { ChunkDatabase } from './chunk-database.ts';
 import { decodeChunk, encodeChunk } from './chunk-codec.ts';
 import { SeriesBuffers } from './series-buffers.ts';
-import type { CommitColumns, CommitOutcome, SeriesDefinition, WriterOptions } from './worker-protocol.ts';
+import type { CommitColumns, CommitOutcome, RetentionOutcome, SeriesDefinition, WriterOptions } from './worker-protocol.ts';
 
 export type WorkerLog = (level: 'error' | 'warn' | 'info' | 'debug', message: string, meta?: LogMeta) => void;
 
@@ -137,6 +137,54 @@ export class PointWriter {
       });
     }
     this.#journaled = 0;
+  }
+
+  /**
+   * Retention: removes whole chunks that end before `before` (epoch ms), then, while the file uses
+   * more than `maxBytes`, the oldest chunk interval of every series, never the newest interval.
+   * Checkpoints first so nothing buffered is lost or resurrected; a chunk that straddles `before`
+   * is kept whole (retention is chunk-granular).
+   */
+  retain(before: number | undefined, maxBytes: number | undefined): RetentionOutcome {
+    this.checkpoint();
+    const chunkMs = this.buffers.chunkMs;
+    let boundary: number | undefined;
+    let deletedChunks = 0;
+    let deletedPoints = 0;
+    const remove = (until: number): void => {
+      const removed = this.database.db.transaction(() => this.database.deleteChunksBefore(until))();
+      this.buffers.dropBefore(until);
+      deletedChunks += removed.chunks;
+      deletedPoints += removed.points;
+      boundary = until;
+    };
+    if (before !== undefined) {
+      // A chunk [start, start + chunkMs) is wholly older than `before` when start + chunkMs <= before.
+      const until = Math.floor(before / chunkMs) * chunkMs;
+      if (Number.isFinite(until)) remove(until);
+    }
+    if (maxBytes !== undefined) {
+      const newest = this.#newestChunkStart();
+      for (;;) {
+        if (this.database.usedBytes() <= maxBytes) break;
+        const oldest = this.database.oldestChunkStart();
+        if (oldest === undefined || newest === undefined || oldest >= newest) break;
+        remove(oldest + chunkMs);
+      }
+    }
+    if (deletedChunks > 0) this.database.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { deletedChunks, deletedPoints, boundary, usedBytes: this.database.usedBytes() };
+  }
+
+  #newestChunkStart(): number | undefined {
+    let newest: number | undefined;
+    for (const definition of this.buffers.withPoints()) {
+      const latest = this.buffers.latest(definition.id);
+      if (latest === undefined) continue;
+      const start = Math.floor(latest.ts / this.buffers.chunkMs) * this.buffers.chunkMs;
+      if (newest === undefined || start > newest) newest = start;
+    }
+    return newest;
   }
 
   /** Checkpoints and closes; with stale buffers that cannot be rebuilt the points stay in the journal for the next open. */

@@ -111,6 +111,15 @@ export class SeriesBuffers {
     return dropped;
   }
 
+  /** Drops every buffer of a chunk starting before `boundary` (after retention removed their rows). */
+  dropBefore(boundary: number): void {
+    for (const state of this.#states) {
+      if (state === undefined) continue;
+      for (const start of state.buffers.keys()) if (start < boundary) state.buffers.delete(start);
+      if (state.current !== undefined && !state.buffers.has(state.current.start)) state.current = undefined;
+    }
+  }
+
   /** Buffers of the series with `fromStart <= start < to`, ascending. */
   buffersBetween(seriesId: number, fromStart: number, to: number): ChunkBuffer[] {
     const state = this.#states[seriesId];

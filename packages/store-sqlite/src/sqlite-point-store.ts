@@ -7,7 +7,7 @@ import { sqlitePointStoreConfigSchema, type SqlitePointStoreConfig } from './con
 import { latestFromReply, pointsFromColumns } from './read-replies.ts';
 import { bucketableEntry, checkBuckets, checkLimit, checkWindow, checkWindowMs } from './read-arguments.ts';
 import { SeriesCatalog } from './series-catalog.ts';
-import type { CommitOutcome, LatestReply, ReadColumns, SeriesDefinition, WriterRequest } from './worker-protocol.ts';
+import type { CommitOutcome, LatestReply, ReadColumns, RetentionOutcome, SeriesDefinition, WriterRequest } from './worker-protocol.ts';
 import { WriterClient } from './writer-client.ts';
 
 export interface SqlitePointStoreDeps {
@@ -107,6 +107,15 @@ export class SqlitePointStore implements PointStore {
   /** Writes buffered chunks to their rows and empties the journal now (it also runs every checkpointSeconds). */
   async checkpoint(): Promise<void> {
     await this.#request<undefined>((id) => ({ type: 'checkpoint', id }));
+  }
+
+  /**
+   * Retention (the edge's recent-data store): removes whole chunks older than `before` (epoch ms),
+   * then the oldest chunks until the file uses at most `maxBytes`, keeping each series' newest
+   * chunk interval. Writes may continue meanwhile; they queue behind the pass.
+   */
+  async retain(policy: { readonly before?: number; readonly maxBytes?: number }): Promise<RetentionOutcome> {
+    return this.#request<RetentionOutcome>((id) => ({ type: 'retain', id, before: policy.before, maxBytes: policy.maxBytes }));
   }
 
   /** Commits what was written before, checkpoints, closes the database and stops the worker. */

@@ -40,6 +40,16 @@ export interface CommitOutcome {
   readonly applyError: string | undefined;
 }
 
+/** What a retention pass removed: whole chunks older than `boundary` (epoch ms; chunks start at or after it are kept). */
+export interface RetentionOutcome {
+  readonly deletedChunks: number;
+  readonly deletedPoints: number;
+  /** Chunks starting before this were removed; undefined when nothing was. */
+  readonly boundary: number | undefined;
+  /** Bytes of the file in use after the pass (pages not on the free list). */
+  readonly usedBytes: number;
+}
+
 /** Points read back, ascending by time. `texts` is present (one per point) for string series. */
 export interface ReadColumns {
   readonly ts: Float64Array<ArrayBuffer>;
@@ -68,6 +78,7 @@ export type WriterRequest =
   | { readonly type: 'latest'; readonly id: number; readonly series: Uint32Array }
   | { readonly type: 'tags'; readonly id: number }
   | { readonly type: 'checkpoint'; readonly id: number }
+  | { readonly type: 'retain'; readonly id: number; readonly before: number | undefined; readonly maxBytes: number | undefined }
   | { readonly type: 'close'; readonly id: number };
 
 export type WriterMessage =

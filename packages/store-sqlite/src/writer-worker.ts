@@ -66,6 +66,8 @@ if (writer !== undefined) {
       case 'checkpoint':
         writer.checkpoint();
         return [undefined, []];
+      case 'retain':
+        return [writer.retain(request.before, request.maxBytes), []];
       case 'close':
         clearInterval(timer);
         writer.close();
