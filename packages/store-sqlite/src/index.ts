@@ -2,5 +2,6 @@ export { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults, sqliteRegistryC
 export type { SqlitePointStoreConfig, SqliteRegistryConfig } from './config.ts';
 export { SqlitePointStore, createSqlitePointStore } from './sqlite-point-store.ts';
 export type { SqlitePointStoreDeps } from './sqlite-point-store.ts';
+export type { RetentionOutcome } from './worker-protocol.ts';
 export { SqliteRegistry, createSqliteRegistry } from './sqlite-registry.ts';
 export type { SqliteRegistryDeps } from './sqlite-registry.ts';
