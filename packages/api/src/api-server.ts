@@ -16,6 +16,7 @@ import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerPointRoutes } from './routes/point-routes.ts';
 import { registerLiveRoute } from './routes/live-route.ts';
 import { registerSystemRoutes, type NodeInfo } from './routes/system-routes.ts';
+import { registerEdgeRoutes, type EdgeDirectory } from './routes/edge-routes.ts';
 
 export interface ApiDeps {
   readonly store: PointStore;
@@ -31,6 +32,8 @@ export interface ApiDeps {
   readonly onTagsDeclared?: (tags: Tag[]) => void;
   /** A simulated plant in this process (the demo): its control routes are served under /sim/v1. */
   readonly simulator?: Plant;
+  /** The edges that send to this node (a hub with an uplink receiver): served under /api/v1/edges. */
+  readonly edges?: EdgeDirectory;
 }
 
 export interface ApiServer extends Closeable {
@@ -54,6 +57,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   registerPointRoutes(app, config, { store: deps.store, registry: deps.registry, stats: deps.stats, now: deps.now ?? Date.now });
   registerLiveRoute(app, deps.live);
   if (deps.simulator !== undefined) registerSimulatorControlRoutes(app, deps.simulator);
+  if (deps.edges !== undefined) registerEdgeRoutes(app, deps.edges);
   return {
     app,
     async listen() {

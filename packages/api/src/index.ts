@@ -14,3 +14,4 @@ export { parseTime } from './time-param.ts';
 export { startSimulatorControlServer } from './simulator/control-server.ts';
 export type { SimulatorControlServer } from './simulator/control-server.ts';
 export { registerSimulatorControlRoutes } from './simulator/control-routes.ts';
+export type { EdgeDirectory, EdgeSummary, ConfigPushReply } from './routes/edge-routes.ts';

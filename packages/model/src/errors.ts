@@ -22,6 +22,9 @@ export const errorCodes = [
   'SF_BROKER_UNAVAILABLE',
   'SF_PROTOCOL',
   'SF_INTERNAL',
+  'SF_EDGE_NOT_FOUND',
+  'SF_EDGE_CONFIG_REFUSED',
+  'SF_EDGE_UNREACHABLE',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -45,7 +48,11 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
-  readonly code: ErrorCode = 'SF_CONFLICT';
+  readonly code: ErrorCode;
+  constructor(message: string, options?: ErrorOptions, code: ErrorCode = 'SF_CONFLICT') {
+    super(message, options);
+    this.code = code;
+  }
 }
 
 export class NotAuthenticatedError extends Error {
