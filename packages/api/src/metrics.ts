@@ -26,6 +26,7 @@ export function createNodeMetrics(stats: IngestStats, live: LiveHub): NodeMetric
   mirror('shopfloor_points_received_total', 'Points that reached the pipeline (accepted + rejected).', () => stats.received);
   mirror('shopfloor_points_stored_total', 'Points durably stored.', () => stats.stored);
   mirror('shopfloor_points_filtered_total', 'Points dropped by processors (deadband, rate limits).', () => stats.filtered);
+  mirror('shopfloor_points_derived_total', 'Points created by processors (window aggregates, edge model outputs).', () => stats.derived);
   mirror('shopfloor_points_failed_total', 'Points whose storage failed (their sources were not acknowledged).', () => stats.failed);
   mirror('shopfloor_batches_total', 'Batches written to the store.', () => stats.batches);
   mirror('shopfloor_live_points_dropped_total', 'Points not sent to live subscribers that could not keep up.', () => live.dropped);

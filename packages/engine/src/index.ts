@@ -10,7 +10,7 @@ export type { PipelineConfig } from './config.ts';
 export { validatePoints } from './validate.ts';
 export { IngestStats } from './ingest-stats.ts';
 export { Pipeline } from './pipeline.ts';
-export type { Processor, PointObserver, Acknowledge, PipelineMetrics, PipelineDeps } from './pipeline.ts';
+export type { Processor, ProcessorContext, PointObserver, Acknowledge, PipelineMetrics, PipelineDeps } from './pipeline.ts';
 export { schemaProblems, formatProblems, formatPath, describeValue } from './schema-problems.ts';
 export type { SchemaProblem } from './schema-problems.ts';
 export type { Collector, CollectorHealth, DeviceHealth } from './ports/collector.ts';

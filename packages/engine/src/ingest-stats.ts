@@ -1,9 +1,14 @@
 import { rejectReasons, type RejectReason, type Rejection } from '@shopfloor/model';
 
-/** Counters of the data path. For any interval: received = stored + rejected + filtered + failed + pending. */
+/**
+ * Counters of the data path. At all times: received + derived = stored + rejected + filtered + failed + pending.
+ */
 export class IngestStats {
   received = 0;
+  /** Points processors created (aggregates, features, model outputs); they are stored, rejected, filtered or failed like any other. */
+  derived = 0;
   stored = 0;
+  /** Points processors dropped (deadband, rate limits, raw points an aggregate replaces). */
   filtered = 0;
   /** Points whose storage failed; their sources were not acknowledged, so they may come again. */
   failed = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Point } from '@shopfloor/model';
+import type { Point, Tag } from '@shopfloor/model';
 import { pipelineDefaults } from './config.ts';
-import { Pipeline } from './pipeline.ts';
+import { Pipeline, type Processor } from './pipeline.ts';
 import { createSilentLogger } from './ports/logger.ts';
 import type { PointStore, WriteReceipt } from './ports/point-store.ts';
 import { TagDirectory } from './tag-directory.ts';
@@ -145,6 +145,82 @@ describe('Pipeline', () => {
     await expect(failing.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2), point('a/b/e', 3)], rejected: [] })).rejects.toThrow('processor bug');
     const { received, stored, filtered, failed, pending } = failing.stats;
     expect({ received, stored, filtered, failed, pending }).toEqual({ received: 3, stored: 0, filtered: 1, failed: 2, pending: 0 });
+  });
+
+  it('counts points processors emit as derived, registers their tags as computed, and flushes time-driven output on tick', async () => {
+    const { store, batches, commit } = recordingStore();
+    const newTags: Tag[] = [];
+    const seen: string[] = [];
+    let held: Point | undefined;
+    // Keeps the last point back and emits it on the next tick: time-driven output.
+    const holder: Processor = {
+      name: 'holder',
+      process: (batch) => {
+        held = batch[batch.length - 1];
+        return batch.slice(0, -1);
+      },
+      flush: (at, context) => {
+        if (held !== undefined) context.emit({ ...held, tag: `${held.tag}.held`, ts: at });
+        held = undefined;
+      },
+    };
+    // Adds a doubled copy of every number, and one derived point with a bad path (refused, counted).
+    const doubler: Processor = {
+      name: 'doubler',
+      process: (batch, context) => {
+        for (const each of batch) if (typeof each.value === 'number') context.emit({ ...each, tag: `${each.tag}.x2`, value: each.value * 2 });
+        context.emit(point('a/b/+', 0));
+        return batch;
+      },
+    };
+    const pipeline = new Pipeline(
+      { ...pipelineDefaults, unknownTags: 'refuse' },
+      {
+        store,
+        directory: new TagDirectory([
+          { path: 'a/b/c', dataType: 'float' },
+          { path: 'a/b/d', dataType: 'float' },
+        ]),
+        logger: createSilentLogger(),
+        now: () => now,
+        processors: [holder, doubler],
+        observers: [{ observe: (batch) => seen.push(...batch.map((each) => each.tag)) }],
+        onNewTags: (tags) => newTags.push(...tags),
+      },
+    );
+    const done = pipeline.push({ accepted: [point('a/b/c', 1), point('a/b/d', 2)], rejected: [] });
+    await new Promise((resolve) => setImmediate(resolve));
+    const invariant = () => {
+      const { received, derived, stored, filtered, failed, pending } = pipeline.stats;
+      return received + derived - (stored + pipeline.stats.rejectedTotal() + filtered + failed + pending);
+    };
+    expect(invariant()).toBe(0);
+    commit();
+    await done;
+    expect(batches).toEqual([[point('a/b/c', 1), point('a/b/c.x2', 2)]]);
+    pipeline.tick(now + 1_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(invariant()).toBe(0);
+    commit();
+    await pipeline.drain();
+    expect(batches[1]).toEqual([point('a/b/d.held', 2, now + 1_000), point('a/b/d.held.x2', 4, now + 1_000)]);
+    const { received, derived, stored, filtered, failed, pending } = pipeline.stats;
+    expect({ received, derived, stored, filtered, failed, pending, badTopic: pipeline.stats.rejected['bad-topic'] }).toEqual({
+      received: 2,
+      derived: 5,
+      stored: 4,
+      filtered: 1,
+      failed: 0,
+      pending: 0,
+      badTopic: 2,
+    });
+    expect(invariant()).toBe(0);
+    expect(seen).toEqual(['a/b/c', 'a/b/c.x2', 'a/b/d.held', 'a/b/d.held.x2']);
+    expect(newTags).toEqual([
+      { path: 'a/b/c.x2', dataType: 'float', classification: 'internal', source: { protocol: 'computed', address: 'doubler' } },
+      { path: 'a/b/d.held', dataType: 'float', classification: 'internal', source: { protocol: 'computed', address: 'holder' } },
+      { path: 'a/b/d.held.x2', dataType: 'float', classification: 'internal', source: { protocol: 'computed', address: 'doubler' } },
+    ]);
   });
 
   it('refuses a payload whose validation throws, counted, instead of crashing', async () => {

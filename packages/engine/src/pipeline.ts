@@ -7,10 +7,28 @@ import type { PointStore, WriteReceipt } from './ports/point-store.ts';
 import type { TagDirectory } from './tag-directory.ts';
 import { validatePoints } from './validate.ts';
 
-/** A synchronous step over a batch: it returns the points that go on (it may drop or transform). */
+/** What the pipeline gives a processor besides the batch: where the points it creates go. */
+export interface ProcessorContext {
+  /**
+   * Adds a point the processor created (an aggregate, a feature, a model output). It counts as
+   * derived, is validated like any point (its tag registered on first sight with source
+   * `computed` and the processor's name), and goes on after the points `process` returned, through
+   * the later processors to the store and observers.
+   */
+  emit(point: Point): void;
+}
+
+/**
+ * A synchronous step over a batch. `process` returns the points of the batch that go on,
+ * transformed or not; input points it leaves out count as filtered. Points it creates go to
+ * `context.emit`, never into the returned array. `flush` is time-driven output (a window that
+ * closed with no new point arriving): `Pipeline.tick(now)` calls it, and the runtime calls `tick`
+ * from its timer. Neither may await or do I/O.
+ */
 export interface Processor {
   readonly name: string;
-  process(batch: readonly Point[]): readonly Point[];
+  process(batch: readonly Point[], context: ProcessorContext): readonly Point[];
+  flush?(now: number, context: ProcessorContext): void;
 }
 
 /** Sees every batch once it is stored (live subscribers). Must not block; a throw is logged and ignored. */
@@ -47,8 +65,11 @@ export interface PipelineDeps {
 export class Pipeline implements Closeable {
   readonly stats: IngestStats;
   readonly #config: PipelineConfig;
+  /** Derived points are the node's own: their tags are registered whatever `unknownTags` says. */
+  readonly #derivedConfig: PipelineConfig;
   readonly #deps: PipelineDeps;
   readonly #now: () => number;
+  readonly #processors: readonly Processor[];
   #batch: Point[] = [];
   #acknowledges: Acknowledge[] = [];
   #scheduled = false;
@@ -56,11 +77,19 @@ export class Pipeline implements Closeable {
   readonly #inFlight = new Set<Promise<void>>();
   #readyWaiters: (() => void)[] = [];
   readonly #rejectionLog = new Map<string, { suppressed: number; lastLogged: number }>();
+  #emitted: Point[] = [];
+  readonly #context: ProcessorContext = {
+    emit: (point) => {
+      this.#emitted.push(point);
+    },
+  };
 
   constructor(config: PipelineConfig, deps: PipelineDeps) {
     this.#config = config;
+    this.#derivedConfig = { ...config, unknownTags: 'register' };
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#processors = deps.processors ?? [];
     this.stats = deps.stats ?? new IngestStats();
   }
 
@@ -138,6 +167,41 @@ export class Pipeline implements Closeable {
     for (const wake of this.#readyWaiters.splice(0)) wake();
   }
 
+  /**
+   * Time-driven output: each processor's `flush(now)` (windows that closed with no new point),
+   * through the processors after it, to the store and observers as one batch. The pipeline has no
+   * timer of its own: the runtime calls this from one (every second or so). Does nothing once closing.
+   */
+  tick(now: number = this.#now()): void {
+    if (this.#closed) return;
+    const processors = this.#processors;
+    const out: Point[] = [];
+    for (let index = 0; index < processors.length; index++) {
+      const processor = processors[index] as Processor;
+      if (processor.flush === undefined) continue;
+      try {
+        processor.flush(now, this.#context);
+      } catch (error) {
+        this.#emitted = [];
+        this.#deps.logger.error('a processor failed to flush; its time-driven output is lost', {
+          processor: processor.name,
+          error: error instanceof Error ? error.stack : String(error),
+        });
+        continue;
+      }
+      const flushed = this.#takeEmitted(processor, this.#now());
+      if (flushed.length === 0) continue;
+      const result = this.#process(flushed, index + 1);
+      if (result.error !== undefined) this.#fail(result.points.length, [], result.error);
+      else for (const point of result.points) out.push(point);
+    }
+    this.#announceNewTags();
+    if (out.length > 0) {
+      this.stats.batches += 1;
+      this.#write(out, []);
+    }
+  }
+
   readonly #flush = (): void => {
     this.#scheduled = false;
     const incoming = this.#batch;
@@ -145,27 +209,73 @@ export class Pipeline implements Closeable {
     if (incoming.length === 0) return;
     this.#batch = [];
     this.#acknowledges = [];
-    const deps = this.#deps;
-    const stats = this.stats;
-    stats.batches += 1;
-
-    let batch: readonly Point[] = incoming;
-    try {
-      for (const processor of deps.processors ?? []) {
-        const out = processor.process(batch);
-        if (out.length < batch.length) stats.filtered += batch.length - out.length;
-        batch = out;
-      }
-      const newTags = deps.directory.takeNewTags();
-      if (newTags.length > 0) deps.onNewTags?.(newTags);
-    } catch (error) {
+    this.stats.batches += 1;
+    const result = this.#process(incoming, 0);
+    this.#announceNewTags();
+    if (result.error !== undefined) {
       // Points a processor had already filtered stay counted as filtered; the rest failed.
-      this.#fail(incoming.length, batch.length, acknowledges, error);
+      this.#fail(result.points.length, acknowledges, result.error);
       return;
     }
+    this.#write(result.points, acknowledges);
+  };
 
+  /**
+   * Runs `batch` through the processors from index `from` on, counting what each filters and
+   * derives (pending moves with them). On a throw, `points` is what the throwing processor was given.
+   */
+  #process(batch: readonly Point[], from: number): { points: readonly Point[]; error?: unknown } {
+    const processors = this.#processors;
+    const stats = this.stats;
+    let points = batch;
+    for (let index = from; index < processors.length; index++) {
+      const processor = processors[index] as Processor;
+      let out: readonly Point[];
+      try {
+        out = processor.process(points, this.#context);
+      } catch (error) {
+        this.#emitted = [];
+        return { points, error };
+      }
+      // More out than in breaks the contract (new points go to emit); they are counted as derived all the same.
+      if (out.length < points.length) stats.filtered += points.length - out.length;
+      else if (out.length > points.length) stats.derived += out.length - points.length;
+      stats.pending += out.length - points.length;
+      if (this.#emitted.length > 0) {
+        const derived = this.#takeEmitted(processor, this.#now());
+        if (derived.length > 0) out = out.length === 0 ? derived : out.concat(derived);
+      }
+      points = out;
+    }
+    // Filtering lowered pending: wake sources waiting for room.
+    if (points.length < batch.length) this.#release(0);
+    return { points };
+  }
+
+  /** Validates the points a processor emitted (all counted as derived, refusals as rejected); returns those accepted. */
+  #takeEmitted(processor: Processor, now: number): Point[] {
+    const emitted = this.#emitted;
+    if (emitted.length === 0) return emitted;
+    this.#emitted = [];
+    this.stats.derived += emitted.length;
+    const accepted: Point[] = [];
+    const rejected: Rejection[] = [];
+    validatePoints(emitted, this.#deps.directory, this.#derivedConfig, now, accepted, rejected, { protocol: 'computed', address: processor.name });
+    if (rejected.length > 0) this.#recordRejections(rejected, now);
+    this.stats.pending += accepted.length;
+    return accepted;
+  }
+
+  #announceNewTags(): void {
+    const newTags = this.#deps.directory.takeNewTags();
+    if (newTags.length > 0) this.#deps.onNewTags?.(newTags);
+  }
+
+  /** Hands processed points to the store; acknowledges once they are durable, then shows them to observers. */
+  #write(written: readonly Point[], acknowledges: readonly Acknowledge[]): void {
+    const deps = this.#deps;
+    const stats = this.stats;
     const started = performance.now();
-    const written = batch;
     const write: Promise<WriteReceipt> = written.length > 0 ? deps.store.write(written) : Promise.resolve({ stored: 0, rejected: [] });
     const settled = write.then(
       (receipt) => {
@@ -180,7 +290,7 @@ export class Pipeline implements Closeable {
           );
         }
         stats.stored += written.length - receipt.rejected.length;
-        this.#release(incoming.length);
+        this.#release(written.length);
         for (const acknowledge of acknowledges) acknowledge();
         deps.metrics?.commitSeconds((performance.now() - started) / 1000, written.length);
         for (const observer of deps.observers ?? []) {
@@ -191,19 +301,19 @@ export class Pipeline implements Closeable {
           }
         }
       },
-      (error: unknown) => this.#fail(incoming.length, written.length, acknowledges, error),
+      (error: unknown) => this.#fail(written.length, acknowledges, error),
     );
     this.#inFlight.add(settled);
     void settled.finally(() => this.#inFlight.delete(settled));
-  };
+  }
 
-  /** A batch that could not be stored: its sources are told (and not acknowledged), its points counted as failed. */
-  #fail(pendingPoints: number, failedPoints: number, acknowledges: readonly Acknowledge[], error: unknown): void {
+  /** Points that could not be processed or stored: their sources are told (and not acknowledged), the points counted as failed. */
+  #fail(failedPoints: number, acknowledges: readonly Acknowledge[], error: unknown): void {
     this.stats.failed += failedPoints;
     this.stats.lastFailureAt = this.#now();
-    this.#release(pendingPoints);
+    this.#release(failedPoints);
     const failure = error instanceof Error ? error : new Error(String(error));
-    this.#deps.logger.error('storing a batch failed; its sources are not acknowledged', { points: pendingPoints, error: failure.message });
+    this.#deps.logger.error('storing a batch failed; its sources are not acknowledged', { points: failedPoints, error: failure.message });
     for (const acknowledge of acknowledges) acknowledge(failure);
   }
 
