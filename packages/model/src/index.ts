@@ -29,3 +29,4 @@ export type {
   SourceBinding,
   Tag,
 } from './asset-model.ts';
+export type { WaveformBlock } from './waveform.ts';
