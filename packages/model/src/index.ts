@@ -29,4 +29,16 @@ export type {
   SourceBinding,
   Tag,
 } from './asset-model.ts';
+export { alarmPriorities, alarmConditionStates, alarmStates, isAlarmState, isAlarmPriority, isLegalAlarmTransition } from './alarm.ts';
+export type {
+  AlarmPriority,
+  AlarmConditionState,
+  AlarmState,
+  AlarmRef,
+  AlarmEvent,
+  AlarmRecord,
+  AlarmSnapshot,
+  AlarmListFilter,
+  AlarmHistoryQuery,
+} from './alarm.ts';
 export type { WaveformBlock } from './waveform.ts';
