@@ -138,7 +138,10 @@ export class AlarmEngine implements Processor, Closeable {
           const target = rule.definition.target;
           if (!('measurement' in target)) continue;
           const tag = `${asset.path}/${target.measurement}`;
-          if (!this.#instances.has(alarmKey(rule.id, tag))) this.#create(rule, tag, asset.path);
+          if (this.#instances.has(alarmKey(rule.id, tag))) continue;
+          this.#create(rule, tag, asset.path);
+          // The tag now has an entry in the index, so the hot path will not resolve it: the filter rules must be applied now.
+          if (this.#filterRules.length > 0) this.#resolve(tag);
         }
       }
     }
