@@ -17,6 +17,7 @@ import { registerPointRoutes } from './routes/point-routes.ts';
 import { registerLiveRoute } from './routes/live-route.ts';
 import { registerSystemRoutes, type NodeInfo } from './routes/system-routes.ts';
 import { registerEdgeRoutes, type EdgeDirectory } from './routes/edge-routes.ts';
+import { registerAlarmRoutes, type ApiAlarms } from './routes/alarms.ts';
 
 export interface ApiDeps {
   readonly store: PointStore;
@@ -34,6 +35,8 @@ export interface ApiDeps {
   readonly simulator?: Plant;
   /** The edges that send to this node (a hub with an uplink receiver): served under /api/v1/edges. */
   readonly edges?: EdgeDirectory;
+  /** The alarm engine and history (an edge, the demo): /api/v1/alarms; without it those routes answer 503. */
+  readonly alarms?: ApiAlarms;
 }
 
 export interface ApiServer extends Closeable {
@@ -58,6 +61,7 @@ export async function createApiServer(config: ApiConfig, deps: ApiDeps): Promise
   registerLiveRoute(app, deps.live);
   if (deps.simulator !== undefined) registerSimulatorControlRoutes(app, deps.simulator);
   if (deps.edges !== undefined) registerEdgeRoutes(app, deps.edges);
+  registerAlarmRoutes(app, deps.alarms, deps.now ?? Date.now);
   return {
     app,
     async listen() {
