@@ -1,47 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRegisters, scaleValue, shortestFloat32, type ByteOrder, type ModbusDataType } from '../src/index.ts';
-
-type NumberType = Exclude<ModbusDataType, 'bool'>;
-
-/** The value's big-endian bytes (ABCD…), as a device with big word and byte order sends them. */
-function bigEndianBytes(type: NumberType, value: number): Uint8Array {
-  const view = new DataView(new ArrayBuffer(8));
-  switch (type) {
-    case 'int16':
-      view.setInt16(0, value);
-      return new Uint8Array(view.buffer, 0, 2);
-    case 'uint16':
-      view.setUint16(0, value);
-      return new Uint8Array(view.buffer, 0, 2);
-    case 'int32':
-      view.setInt32(0, value);
-      return new Uint8Array(view.buffer, 0, 4);
-    case 'uint32':
-      view.setUint32(0, value);
-      return new Uint8Array(view.buffer, 0, 4);
-    case 'float32':
-      view.setFloat32(0, value);
-      return new Uint8Array(view.buffer, 0, 4);
-    case 'float64':
-      view.setFloat64(0, value);
-      return new Uint8Array(view.buffer, 0, 8);
-    case 'int64':
-      view.setBigInt64(0, BigInt(value));
-      return new Uint8Array(view.buffer, 0, 8);
-    case 'uint64':
-      view.setBigUint64(0, BigInt(value));
-      return new Uint8Array(view.buffer, 0, 8);
-  }
-}
-
-/** What a device with the given orders puts on the wire for big-endian bytes. */
-function onTheWire(bytes: Uint8Array, wordOrder: ByteOrder, byteOrder: ByteOrder): number[] {
-  const words: number[][] = [];
-  for (let index = 0; index < bytes.length; index += 2) words.push([bytes[index] as number, bytes[index + 1] as number]);
-  if (wordOrder === 'little') words.reverse();
-  if (byteOrder === 'little') for (const word of words) word.reverse();
-  return words.flat();
-}
+import { decodeRegisters, scaleValue, shortestFloat32, type ByteOrder } from '../src/index.ts';
+import { bigEndianBytes, onTheWire, type NumberType } from './support.ts';
 
 const samples: [NumberType, number[]][] = [
   ['int16', [0, 1, -1, 32_767, -32_768, 1234]],

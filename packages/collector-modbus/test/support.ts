@@ -2,6 +2,57 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Pipeline, TagDirectory, createSilentLogger, pipelineDefaults, type PointStore, type WriteReceipt } from '@shopfloor/engine';
 import type { Point, TagPath } from '@shopfloor/model';
 import { ServerTCP, type IServiceVector } from 'modbus-serial';
+import type { ByteOrder, ModbusDataType } from '../src/index.ts';
+
+export type NumberType = Exclude<ModbusDataType, 'bool'>;
+
+/** The value's big-endian bytes (ABCD…), as a device with big word and byte order sends them. */
+export function bigEndianBytes(type: NumberType, value: number): Uint8Array {
+  const view = new DataView(new ArrayBuffer(8));
+  switch (type) {
+    case 'int16':
+      view.setInt16(0, value);
+      return new Uint8Array(view.buffer, 0, 2);
+    case 'uint16':
+      view.setUint16(0, value);
+      return new Uint8Array(view.buffer, 0, 2);
+    case 'int32':
+      view.setInt32(0, value);
+      return new Uint8Array(view.buffer, 0, 4);
+    case 'uint32':
+      view.setUint32(0, value);
+      return new Uint8Array(view.buffer, 0, 4);
+    case 'float32':
+      view.setFloat32(0, value);
+      return new Uint8Array(view.buffer, 0, 4);
+    case 'float64':
+      view.setFloat64(0, value);
+      return new Uint8Array(view.buffer, 0, 8);
+    case 'int64':
+      view.setBigInt64(0, BigInt(value));
+      return new Uint8Array(view.buffer, 0, 8);
+    case 'uint64':
+      view.setBigUint64(0, BigInt(value));
+      return new Uint8Array(view.buffer, 0, 8);
+  }
+}
+
+/** What a device with the given orders puts on the wire for big-endian bytes. */
+export function onTheWire(bytes: Uint8Array, wordOrder: ByteOrder, byteOrder: ByteOrder): number[] {
+  const words: number[][] = [];
+  for (let index = 0; index < bytes.length; index += 2) words.push([bytes[index] as number, bytes[index + 1] as number]);
+  if (wordOrder === 'little') words.reverse();
+  if (byteOrder === 'little') for (const word of words) word.reverse();
+  return words.flat();
+}
+
+/** The registers (16-bit words) a device with the given orders holds for a value. */
+export function registersOf(type: NumberType, value: number, wordOrder: ByteOrder, byteOrder: ByteOrder): number[] {
+  const bytes = onTheWire(bigEndianBytes(type, value), wordOrder, byteOrder);
+  const words: number[] = [];
+  for (let index = 0; index < bytes.length; index += 2) words.push(((bytes[index] as number) << 8) | (bytes[index + 1] as number));
+  return words;
+}
 
 /** A PointStore that keeps every written point in order, for asserting on qualities and values. */
 export interface RecordingStore extends PointStore {
