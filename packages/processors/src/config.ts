@@ -69,10 +69,21 @@ export const aggregateProcessorSchema = Type.Object(
     tags,
     windowMs: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Window length, e.g. 1000 (named 1s) or 60000 (named 1m).' }),
     functions: Type.Optional(
-      Type.Array(Type.Union(aggregateFunctions.map((name) => Type.Literal(name))), {
-        minItems: 1,
-        description: 'What each window emits (default min, max, avg, count).',
-      }),
+      Type.Array(
+        Type.Union([
+          Type.Literal('min'),
+          Type.Literal('max'),
+          Type.Literal('avg'),
+          Type.Literal('count'),
+          Type.Literal('sum'),
+          Type.Literal('first'),
+          Type.Literal('last'),
+        ]),
+        {
+          minItems: 1,
+          description: 'What each window emits (default min, max, avg, count).',
+        },
+      ),
     ),
     keepRaw: Type.Optional(Type.Boolean({ description: 'Let the raw points go on as well (default true); false filters the points that were aggregated.' })),
     graceMs: Type.Optional(

@@ -84,7 +84,12 @@ export function unitConversion(from: string, to: string): UnitConversion | { rea
   const target = units.get(aliases[to] ?? to);
   if (source === undefined) return { problem: `unknown unit "${from}"` };
   if (target === undefined) return { problem: `unknown unit "${to}"` };
-  if (source.quantity !== target.quantity) return { problem: `"${from}" is a ${source.quantity} and "${to}" a ${target.quantity}; they do not convert` };
+  if (source.quantity !== target.quantity)
+    return { problem: `"${from}" is ${withArticle(source.quantity)} and "${to}" ${withArticle(target.quantity)}; they do not convert` };
   // base = x × fs + os; to = (base − ot) / ft.
   return { factor: source.factor / target.factor, offset: (source.offset - target.offset) / target.factor };
+}
+
+function withArticle(quantity: string): string {
+  return `${/^[aeiou]/.test(quantity) ? 'an' : 'a'} ${quantity}`;
 }
