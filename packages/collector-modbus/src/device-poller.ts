@@ -25,6 +25,8 @@ export interface ModbusDeviceCounters {
   readonly timeouts: number;
   readonly exceptions: number;
   readonly connectAttempts: number;
+  /** Wall-clock duration of the last finished poll (all its requests, one after another). */
+  readonly lastPollMs?: number;
 }
 
 export interface DevicePollerDeps {
@@ -253,6 +255,7 @@ export class DevicePoller {
   async #poll(rate: Rate): Promise<void> {
     const connection = this.#connection;
     if (connection === undefined) return;
+    const started = performance.now();
     for (const state of rate.groups) {
       if (this.#state !== 'connected' || this.#connection !== connection) break;
       const { table, start, count } = state.group;
@@ -291,6 +294,7 @@ export class DevicePoller {
       }
     }
     this.#counters.polls += 1;
+    this.#counters.lastPollMs = performance.now() - started;
     this.#flush();
   }
 
