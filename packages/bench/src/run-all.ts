@@ -15,6 +15,7 @@ import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
 import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
 import { benchQuery } from './bench-query.ts';
 import { benchSimulator } from './bench-simulator.ts';
+import { benchVibration } from './bench-vibration.ts';
 import type { BenchContext } from './context.ts';
 import { summariseProfiles } from './profile-summary.ts';
 import { renderResult, summaryTable, updateBenchmarksFile, type BenchResult } from './report.ts';
@@ -27,6 +28,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   decode: benchDecode,
   query: benchQuery,
   simulator: benchSimulator,
+  vibration: benchVibration,
 };
 
 const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
