@@ -11,6 +11,7 @@ export {
 } from './config.ts';
 export type { ModbusCollectorConfig, ModbusDeviceConfig, ModbusTagConfig } from './config.ts';
 export { modbusCollectorConfigProblems } from './config-problems.ts';
+export { modbusCollectorTags } from './collector-tags.ts';
 export { modbusTables, modbusDataTypes, widthOf, isBitTable } from './data-types.ts';
 export type { ModbusTable, ModbusDataType, ByteOrder } from './data-types.ts';
 export { decodeRegisters, scaleValue, shortestFloat32 } from './decode.ts';

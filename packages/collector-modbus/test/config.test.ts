@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@shopfloor/engine';
 import {
   modbusCollectorConfigProblems,
+  modbusCollectorTags,
   modbusCollectorDefaults,
   planModbusReads,
   startModbusCollector,
@@ -135,6 +136,40 @@ describe('read plan', () => {
       ['holding-register', 1_000, 248, 124, 62],
       ['holding-register', 1_000, 372, 124, 62],
       ['holding-register', 1_000, 496, 4, 2],
+    ]);
+  });
+});
+
+describe('collector tags', () => {
+  it('lists every tag with data type, unit and source binding for the registry', () => {
+    const tags = modbusCollectorTags({
+      id: 'modbus',
+      devices: [
+        device([
+          register('count', 0, 'uint32'),
+          register('temperature', 2, 'int16', { scale: 0.1, unit: '°C' }),
+          register('pressure', 3, 'float32', { unit: 'bar' }),
+          { path: 'line1/running', table: 'coil', address: 7, type: 'bool' },
+        ]),
+      ],
+    });
+    expect(tags).toEqual([
+      { path: 'line1/running', dataType: 'bool', classification: 'internal', source: { protocol: 'modbus-tcp', address: '127.0.0.1:5020/1/coil/7' } },
+      { path: 'line1/count', dataType: 'int', classification: 'internal', source: { protocol: 'modbus-tcp', address: '127.0.0.1:5020/1/holding-register/0' } },
+      {
+        path: 'line1/temperature',
+        dataType: 'float',
+        unit: '°C',
+        classification: 'internal',
+        source: { protocol: 'modbus-tcp', address: '127.0.0.1:5020/1/holding-register/2' },
+      },
+      {
+        path: 'line1/pressure',
+        dataType: 'float',
+        unit: 'bar',
+        classification: 'internal',
+        source: { protocol: 'modbus-tcp', address: '127.0.0.1:5020/1/holding-register/3' },
+      },
     ]);
   });
 });
