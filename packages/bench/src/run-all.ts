@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAlarmLatency } from './bench-alarm-latency.ts';
 import { benchDecode } from './bench-decode.ts';
 import { benchDurableAck } from './bench-durable-ack.ts';
 import { benchIngestBatched } from './bench-ingest-batched.ts';
@@ -28,6 +29,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   decode: benchDecode,
   query: benchQuery,
   simulator: benchSimulator,
+  'alarm-latency': benchAlarmLatency,
   vibration: benchVibration,
 };
 
