@@ -115,7 +115,7 @@ export class OpcUaServerLink {
     return this.#problems;
   }
 
-  /** Deletes the subscription, closes the session and disconnects; each step bounded by timeoutMs. */
+  /** Deletes the subscription, closes the session and disconnects, in at most timeoutMs. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -371,7 +371,7 @@ export class OpcUaServerLink {
     this.#watchdog.unref();
   }
 
-  /** Drops the client. Graceful: delete the subscription and close the session first. Every step is bounded by timeoutMs. */
+  /** Drops the client. Graceful: delete the subscription and close the session first. Bounded by timeoutMs in all. */
   async #teardown(graceful: boolean): Promise<void> {
     clearInterval(this.#watchdog);
     this.#watchdog = undefined;
@@ -384,11 +384,14 @@ export class OpcUaServerLink {
     this.#byHandle = new Map();
     this.#early = [];
     if (client === undefined) return;
+    // One deadline for all steps; what node-opcua still does after it ends within its own request timeout.
+    const deadline = performance.now() + this.#timeoutMs;
+    const left = () => Math.max(0, deadline - performance.now());
     if (graceful && session !== undefined) {
-      if (subscription !== undefined) await bounded(subscription.terminate(), this.#timeoutMs);
-      await bounded(session.close(true), this.#timeoutMs);
+      if (subscription !== undefined) await bounded(subscription.terminate(), left());
+      await bounded(session.close(true), left());
     }
-    await bounded(client.disconnect(), this.#timeoutMs);
+    await bounded(client.disconnect(), left());
   }
 
   #sleep(ms: number): Promise<void> {

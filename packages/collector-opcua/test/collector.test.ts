@@ -27,6 +27,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(collectors.map((collector) => collector.close()));
   await server.close();
+  // Closing left no socket or timer behind (STYLE.md §11).
+  const lingering = () =>
+    process.getActiveResourcesInfo().filter((kind) => ['TCPSocketWrap', 'TCPServerWrap', 'Timeout', 'FSEventWrap', 'StatWatcher'].includes(kind));
+  await eventually(() => lingering().length === 0, 'sockets, timers and watchers to close', 5_000).catch(() => expect(lingering()).toEqual([]));
 });
 
 function serverConfig(overrides: Partial<OpcUaServerConfig>): OpcUaServerConfig {
