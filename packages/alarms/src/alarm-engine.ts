@@ -471,7 +471,8 @@ export class AlarmEngine implements Processor, Closeable {
   /** After any change of an alarm: persist it, and when what the operator sees changed, emit the event. */
   #changed(alarm: AlarmInstance, ts: number, extra: Extra): void {
     const to = alarm.displayState();
-    const store = this.#deps.store;
+    // After close nothing more is persisted (the store may be gone); the engine still answers in memory.
+    const store = this.#closed ? undefined : this.#deps.store;
     if (store !== undefined) this.#dirty.add(alarm);
     if (to !== alarm.state) {
       const from = alarm.state;
@@ -502,7 +503,7 @@ export class AlarmEngine implements Processor, Closeable {
         }
       }
     }
-    if (store !== undefined && !this.#scheduled && this.#writing === undefined && this.#retryTimer === undefined && !this.#closed) {
+    if (store !== undefined && !this.#scheduled && this.#writing === undefined && this.#retryTimer === undefined) {
       this.#scheduled = true;
       setImmediate(() => {
         this.#scheduled = false;
