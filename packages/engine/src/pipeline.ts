@@ -13,7 +13,7 @@ export interface ProcessorContext {
    * Adds a point the processor created (an aggregate, a feature, a model output). It counts as
    * derived, is validated like any point (its tag registered on first sight with source
    * `computed` and the processor's name), and goes on after the points `process` returned, through
-   * the later processors to the store and observers.
+   * the later processors to the store and observers. Call it only during `process` or `flush`.
    */
   emit(point: Point): void;
 }
@@ -69,7 +69,7 @@ export class Pipeline implements Closeable {
   readonly #derivedConfig: PipelineConfig;
   readonly #deps: PipelineDeps;
   readonly #now: () => number;
-  readonly #processors: readonly Processor[];
+  #processors: readonly Processor[];
   #batch: Point[] = [];
   #acknowledges: Acknowledge[] = [];
   #scheduled = false;
@@ -148,6 +148,19 @@ export class Pipeline implements Closeable {
       this.#scheduled = true;
       setImmediate(this.#flush);
     }
+  }
+
+  /**
+   * Swaps the processor chain (a configuration pushed by the hub). Batches are processed
+   * synchronously, so the swap falls between two batches: none sees half of each chain. The old
+   * processors' open windows are not flushed; the caller flushes them first if it wants them.
+   */
+  replaceProcessors(processors: readonly Processor[]): void {
+    this.#processors = processors;
+  }
+
+  get processors(): readonly Processor[] {
+    return this.#processors;
   }
 
   /** Promise form of `submit`, for callers off the hot path (imports, tests). */

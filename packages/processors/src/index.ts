@@ -25,7 +25,7 @@ export { RateLimit } from './rate-limit.ts';
 export { Aggregate, windowLabel } from './aggregate.ts';
 export type { AggregateOptions } from './aggregate.ts';
 export { ModelProcessor } from './model-processor.ts';
-export { unitConversion, unitQuantity, knownUnits } from './units.ts';
+export { unitConversion, unitQuantity, knownUnits, unitsByQuantity } from './units.ts';
 export type { UnitConversion } from './units.ts';
 export { vibrationConfigSchema, vibrationDefaults, bearingGeometrySchema } from './vibration/config.ts';
 export type { VibrationConfig, BearingGeometry } from './vibration/config.ts';

@@ -65,6 +65,15 @@ export interface UnitConversion {
   readonly offset: number;
 }
 
+/** The units of each quantity with the ASCII aliases that stand for them (docs/processors.md lists them). */
+export function unitsByQuantity(): { quantity: string; units: string[]; aliases: string[] }[] {
+  return Object.entries(quantities).map(([quantity, members]) => ({
+    quantity,
+    units: Object.keys(members),
+    aliases: Object.keys(aliases).filter((alias) => (aliases[alias] as string) in members),
+  }));
+}
+
 /** Every unit symbol and alias the converter accepts. */
 export function knownUnits(): string[] {
   return [...units.keys(), ...Object.keys(aliases)];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '@shopfloor/model';
 import { Type } from 'typebox';
-import { createEdgeModelRegistry, createProcessors, type EdgeModelDefinition } from '../src/index.ts';
+import { createEdgeModelRegistry, createProcessors, ModelProcessor, type EdgeModelDefinition } from '../src/index.ts';
 import { point, recordingPipeline, t0 } from './pipeline-fixture.ts';
 
 const second = 1_000;
@@ -64,5 +64,26 @@ describe('edge models', () => {
     expect(seen).toEqual(['cell/a/parts', 'cell/b/parts']);
     expect(run.stored.at(-1)).toEqual(point('cell/all/parts-seen', t0 + 10 * second, 2));
     expect(run.counts()).toEqual({ received: 3, derived: 1, stored: 4, rejected: 0, filtered: 0, failed: 0, pending: 0 });
+  });
+
+  it('a model that throws loses its outputs, counted, and the data goes on', async () => {
+    const broken: EdgeModelDefinition = {
+      name: 'broken',
+      description: 'Throws on every batch.',
+      paramsSchema: Type.Object({}, { additionalProperties: false }),
+      create: (_params, consumes) => ({
+        name: 'broken',
+        consumes,
+        evaluate: () => {
+          throw new Error('model bug');
+        },
+      }),
+    };
+    const processors = createProcessors([{ type: 'model', tags: ['#'], model: 'broken' }], createEdgeModelRegistry([broken]));
+    const run = recordingPipeline(processors);
+    await run.send([point('a/b/c', t0, 1), point('a/b/c', t0 + second, 2)]);
+    expect(run.stored).toEqual([point('a/b/c', t0, 1), point('a/b/c', t0 + second, 2)]);
+    expect(run.counts()).toEqual({ received: 2, derived: 0, stored: 2, rejected: 0, filtered: 0, failed: 0, pending: 0 });
+    expect([(processors[0] as ModelProcessor).errors, (processors[0] as ModelProcessor).lastError]).toEqual([1, 'model bug']);
   });
 });

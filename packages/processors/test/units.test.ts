@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { knownUnits, unitConversion, unitQuantity, type UnitConversion } from '../src/index.ts';
+import { knownUnits, unitConversion, unitQuantity, unitsByQuantity, type UnitConversion } from '../src/index.ts';
 
 function convert(value: number, from: string, to: string): number {
   const conversion = unitConversion(from, to);
@@ -54,5 +55,12 @@ describe('unit conversion', () => {
       { problem: 'unknown unit "cubit"' },
       { problem: '"kWh" is an energy and "kW" a power; they do not convert' },
     ]);
+  });
+
+  it('are the ones docs/processors.md lists', async () => {
+    const doc = await readFile(new URL('../../../docs/processors.md', import.meta.url), 'utf8');
+    const code = (symbols: readonly string[]) => (symbols.length === 0 ? '—' : symbols.map((symbol) => `\`${symbol}\``).join(', '));
+    const table = unitsByQuantity().map(({ quantity, units, aliases }) => `| ${quantity} | ${code(units)} | ${code(aliases)} |`);
+    expect(doc).toContain(['| quantity | units | aliases |', '| --- | --- | --- |', ...table].join('\n'));
   });
 });
