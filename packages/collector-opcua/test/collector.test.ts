@@ -156,6 +156,18 @@ describe('OPC UA collector against the simulator', () => {
     expect(warnings[0]?.meta).toMatchObject({ count: 1, items: `edge/energy (ns=1;s=${conveyor}/energy): BadMonitoredItemFilterUnsupported` });
   });
 
+  it('maps the status of a value to its quality: a machine whose link drops is bad with its last value, then good again', async () => {
+    const spindle = 'acme/plant1/machining/line1/turning/cnc-1/spindle-speed';
+    const { store } = await start([serverConfig({ items: [{ path: 'edge/cnc-1/spindle-speed', nodeId: `ns=1;s=${spindle}`, samplingIntervalMs: 20 }] })]);
+    await eventually(() => store.last('edge/cnc-1/spindle-speed')?.quality === 'good', 'a good value');
+    const fault = plant.injectFault('cnc-1', 'dropped-link');
+    await eventually(() => store.last('edge/cnc-1/spindle-speed')?.quality === 'bad', 'the bad status');
+    expect(store.last('edge/cnc-1/spindle-speed')?.value).toBe(plant.value(spindle));
+    plant.clearFault(fault.id);
+    plant.advance(plant.now + 2_000);
+    await eventually(() => store.last('edge/cnc-1/spindle-speed')?.quality === 'good', 'good again');
+  });
+
   it('refuses to start when a configured browse path, NodeId or browse root is not on the server, naming each', async () => {
     const logger = createCapturingLogger();
     const { pipeline } = recordingPipeline(logger);
