@@ -6,3 +6,5 @@ export type { LogEntry } from './capturing-logger.ts';
 export { mosquittoPub, mosquittoSub } from './mosquitto-clients.ts';
 export { testApi } from './api-client.ts';
 export type { TestApi } from './api-client.ts';
+export { startFaultProxy } from './fault-proxy.ts';
+export type { FaultProxy, FaultProxyOptions, FaultProxyStats, FaultMode } from './fault-proxy.ts';
