@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@shopfloor/engine';
-import { createPlant, defaultPlantDescription } from '@shopfloor/simulator';
+import { createPlant, defaultPlantDescription, multiSitePlant } from '@shopfloor/simulator';
 import { startOpcUaServer, type OpcUaServer } from '@shopfloor/simulator-opcua';
 import { createCapturingLogger, freePort } from '@shopfloor/testkit';
 import { startOpcUaCollector, type OpcUaCollector } from '../src/index.ts';
@@ -93,6 +93,69 @@ describe('OPC UA server restart', () => {
     await collector.close();
     expect(performance.now() - closing).toBeLessThan(2_000);
     expect(device().connected).toBe(false);
+  });
+
+  it('resolves browse paths and roots again on every reconnection: nodes that went away are reported, nodes that came back are bound', async () => {
+    const port = await freePort();
+    const twoSites = createPlant(multiSitePlant(2));
+    const startServer = (served: typeof plant) =>
+      startOpcUaServer(served, { port, host: '127.0.0.1', publishingIntervalMs: 50 }, { logger: createSilentLogger() });
+    let current = await startServer(twoSites);
+    const logger = createCapturingLogger();
+    const { pipeline, store } = recordingPipeline(logger);
+    const pump = 'forming/line2/utilities/cooling-pump';
+    const other = await startOpcUaCollector(
+      {
+        id: 'opc-ua',
+        servers: [
+          {
+            id: 'sim',
+            endpointUrl: current.endpointUrl,
+            publishingIntervalMs: 50,
+            backoff: { initialMs: 100, maxMs: 500 },
+            items: [
+              { path: 'edge/p1/belt-speed', nodeId: `ns=1;s=${conveyor}/belt-speed` },
+              { path: 'edge/p2/belt-speed', browsePath: `/Objects/1:acme/1:plant2/1:machining/1:line1/1:infeed/1:conveyor-1/1:belt-speed` },
+            ],
+            browse: [{ root: `ns=1;s=acme/plant2/${pump}`, tagPrefix: 'edge/p2-pump' }],
+          },
+        ],
+      },
+      { pipeline, logger },
+    );
+    try {
+      const device = () => other.health().devices[0]!;
+      const pumpTags = twoSites.tags.filter((tag) => tag.path.startsWith(`acme/plant2/${pump}/`)).length;
+      expect(other.bindings()).toHaveLength(2 + pumpTags);
+
+      // The same port, a plant with one site: plant2's nodes are gone.
+      await current.close();
+      await eventually(() => !device().connected, 'the loss');
+      current = await startServer(plant);
+      await eventually(() => device().connected, 'the reconnection');
+      expect(other.bindings().map((binding) => binding.tag)).toEqual(['edge/p1/belt-speed']);
+      expect(device().lastError).toBe(
+        'servers[0].items[1]: browse path "/Objects/1:acme/1:plant2/1:machining/1:line1/1:infeed/1:conveyor-1/1:belt-speed" was not found on the server (BadNoMatch); ' +
+          `servers[0].browse[0]: browse root "ns=1;s=acme/plant2/${pump}" was not found on the server (BadNodeIdUnknown)`,
+      );
+      expect(logger.entries.filter((entry) => entry.level === 'error').map((entry) => entry.message)).toEqual([
+        'OPC UA nodes in the configuration were not found on the server',
+      ]);
+      await eventually(() => store.last('edge/p1/belt-speed')?.quality === 'good', 'plant1 values from the new server');
+      expect(store.last('edge/p2/belt-speed')?.quality).toBe('bad');
+
+      // Two sites again: everything is bound again.
+      await current.close();
+      await eventually(() => !device().connected, 'the second loss');
+      current = await startServer(twoSites);
+      await eventually(() => device().connected, 'the second reconnection');
+      expect(other.bindings()).toHaveLength(2 + pumpTags);
+      await eventually(() => store.last('edge/p2/belt-speed')?.quality === 'good', 'plant2 values again');
+      expect(device().connects).toBe(3);
+    } finally {
+      await other.close();
+      await current.close();
+    }
   });
 
   it('closes promptly while the server is gone', async () => {
