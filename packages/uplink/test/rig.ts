@@ -1,6 +1,14 @@
 /** An edge uplink and a hub receiver wired through a fault proxy, over either transport. */
 import { createCapturingLogger, startFaultProxy, type FaultProxy, type LogEntry, type MosquittoServer } from '@shopfloor/testkit';
-import { createUplink, startUplinkReceiver, type Uplink, type UplinkConfig, type UplinkReceiver, type UplinkReceiverConfig } from '../src/index.ts';
+import {
+  createUplink,
+  startUplinkReceiver,
+  type EdgeStatusMessage,
+  type Uplink,
+  type UplinkConfig,
+  type UplinkReceiver,
+  type UplinkReceiverConfig,
+} from '../src/index.ts';
 import { deleteStream, edgeConfig, hubJetStreamConfig, hubMqttConfig, jetStreamNames, PointSource, RecordingSink, sleep, tempDir, waitFor } from './harness.ts';
 
 export type TransportKind = 'jetstream' | 'mqtt';
@@ -31,6 +39,9 @@ export class Rig {
   proxy!: FaultProxy;
   receiver: UplinkReceiver | undefined;
   uplink: Uplink | undefined;
+  /** What reached the hub's onStatus and onRecords. */
+  readonly statuses: { edgeId: string; status: EdgeStatusMessage }[] = [];
+  readonly records: { edgeId: string; kind: 'alarms' | 'events'; records: unknown[] }[] = [];
   /** Keys of points whose appendPoints resolved. */
   readonly attempted: string[] = [];
   duplicatesBeforeRestart = 0;
@@ -63,7 +74,13 @@ export class Rig {
   }
 
   async startReceiver(): Promise<UplinkReceiver> {
-    this.receiver = await startUplinkReceiver(this.hubConfig, { sink: this.sink, logger: createCapturingLogger(this.hubLog), dataDir: this.dir.sub('hub') });
+    this.receiver = await startUplinkReceiver(this.hubConfig, {
+      sink: this.sink,
+      logger: createCapturingLogger(this.hubLog),
+      dataDir: this.dir.sub('hub'),
+      onStatus: (edgeId, status) => void this.statuses.push({ edgeId, status }),
+      onRecords: (edgeId, kind, records) => void this.records.push({ edgeId, kind, records }),
+    });
     return this.receiver;
   }
 
@@ -74,12 +91,20 @@ export class Rig {
     await this.startReceiver();
   }
 
+  /** The edge's effective configuration. */
+  get config(): UplinkConfig {
+    return edgeConfig(this.edgeTransport, this.options.edge);
+  }
+
   async startEdge(overrides: Partial<UplinkConfig> = {}): Promise<Uplink> {
-    this.uplink = await createUplink(edgeConfig(this.edgeTransport, { ...this.options.edge, ...overrides }), {
-      edgeId: this.edgeId,
-      dataDir: this.dir.sub('edge'),
-      logger: createCapturingLogger(this.edgeLog),
-    });
+    this.uplink = await createUplink(
+      { ...this.config, ...overrides },
+      {
+        edgeId: this.edgeId,
+        dataDir: this.dir.sub('edge'),
+        logger: createCapturingLogger(this.edgeLog),
+      },
+    );
     return this.uplink;
   }
 

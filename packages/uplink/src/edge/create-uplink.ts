@@ -25,6 +25,8 @@ export type ControlHandler = (message: ControlRequest) => Promise<ControlReply>;
 /** The edge end of the uplink: a durable outbox drained to the hub. */
 export interface Uplink extends Closeable {
   readonly edgeId: string;
+  /** The outbox stream id (16 hex digits; a new outbox file starts a new stream). */
+  readonly stream: string;
   /** Resolves once the points are durable in the outbox (never before), or rejects. */
   appendPoints(points: readonly Point[], klass?: UplinkClass): Promise<void>;
   /** Alarm events and other records (JSON values), class alarm: never evicted. */
@@ -66,6 +68,7 @@ export async function createUplink(config: UplinkConfig, deps: UplinkDeps): Prom
   let nextId = 1;
   let failure: UnavailableError | undefined;
   let latest: UplinkStats | undefined;
+  let stream = '';
   let handler: ControlHandler | undefined;
   let closing = false;
 
@@ -88,6 +91,7 @@ export async function createUplink(config: UplinkConfig, deps: UplinkDeps): Prom
       switch (message.type) {
         case 'ready':
           latest = message.stats;
+          stream = message.stream;
           resolve();
           return;
         case 'open-failed':
@@ -182,6 +186,7 @@ export async function createUplink(config: UplinkConfig, deps: UplinkDeps): Prom
 
   return {
     edgeId: deps.edgeId,
+    stream,
     appendPoints(points, klass = 'raw') {
       if (points.length === 0) return Promise.resolve();
       const { columns, newTags } = catalog.encode(points);
