@@ -1,19 +1,10 @@
 import type { DeviceHealth, Logger, Pipeline } from '@shopfloor/engine';
-import type { Point, Rejection, TagPath } from '@shopfloor/model';
-import {
-  MessageSecurityMode,
-  OPCUAClient,
-  SecurityPolicy,
-  type ClientSession,
-  type ClientSubscription,
-  type DataValue,
-  type NotificationMessage,
-} from 'node-opcua-client';
+import type { TagPath } from '@shopfloor/model';
+import { MessageSecurityMode, OPCUAClient, SecurityPolicy, type ClientSession, type ClientSubscription, type NotificationMessage } from 'node-opcua-client';
 import { opcUaServerDefaults, type OpcUaServerConfig } from './config.ts';
-import { placeholderOf } from './data-value.ts';
 import { monitorBindings } from './monitor-bindings.ts';
-import { dataChangePoint, notificationPoints, type LastSeen, type NotificationPoints } from './notification-points.ts';
 import { resolveBindings, type Binding, type BindingProblem } from './resolve-bindings.ts';
+import { TagFeed } from './tag-feed.ts';
 
 export interface ServerLinkDeps {
   readonly pipeline: Pipeline;
@@ -32,9 +23,6 @@ export interface OpcUaBindingInfo {
   readonly origin: string;
 }
 
-/** Notifications kept while their monitored item's handle is not known yet (bounded). */
-const maxEarly = 100_000;
-
 /**
  * One OPC UA server: a client, one session, one subscription and its monitored items, and the
  * loop that rebuilds all of them after any fault. node-opcua's own reconnection is off
@@ -50,7 +38,7 @@ export class OpcUaServerLink {
   readonly #logger: Logger;
   readonly #timeoutMs: number;
   readonly #backoff: { readonly initialMs: number; readonly maxMs: number };
-  readonly #health: { connected: boolean; lastGoodReadAt?: number; errors: number; connects: number; lastError?: string; nextAttemptAt?: number } = {
+  readonly #health: { connected: boolean; errors: number; connects: number; lastError?: string; nextAttemptAt?: number } = {
     connected: false,
     errors: 0,
     connects: 0,
@@ -67,14 +55,11 @@ export class OpcUaServerLink {
   #wake: (() => void) | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #lastHeardAt = 0;
-  #byHandle = new Map<number, Binding>();
-  #early: { clientHandle: number; value: DataValue }[] = [];
   /** Bindings of the current (or last) session: the tags marked bad when it is lost. */
   #bindings: readonly Binding[] = [];
   #problems: readonly BindingProblem[] = [];
   #markedBad = true;
-  readonly #lastSeen = new Map<TagPath, LastSeen>();
-  readonly #announced = new Set<TagPath>();
+  readonly #feed: TagFeed;
 
   constructor(config: OpcUaServerConfig, at: string, deps: ServerLinkDeps) {
     this.id = config.id;
@@ -84,6 +69,7 @@ export class OpcUaServerLink {
     this.#logger = deps.logger.child({ server: config.id, endpointUrl: config.endpointUrl });
     this.#timeoutMs = config.timeoutMs ?? opcUaServerDefaults.timeoutMs;
     this.#backoff = config.backoff ?? opcUaServerDefaults.backoff;
+    this.#feed = new TagFeed(config.endpointUrl, deps.pipeline, deps.now);
   }
 
   /** Starts the connection loop; resolves when the first attempt has connected and subscribed, or failed. */
@@ -100,7 +86,7 @@ export class OpcUaServerLink {
       connected: health.connected,
       errors: health.errors,
       connects: health.connects,
-      ...(health.lastGoodReadAt !== undefined ? { lastGoodReadAt: health.lastGoodReadAt } : {}),
+      ...(this.#feed.lastGoodReadAt !== undefined ? { lastGoodReadAt: this.#feed.lastGoodReadAt } : {}),
       ...(health.lastError !== undefined ? { lastError: health.lastError } : {}),
       ...(health.nextAttemptAt !== undefined ? { nextAttemptAt: health.nextAttemptAt } : {}),
     };
@@ -212,16 +198,19 @@ export class OpcUaServerLink {
       priority: 0,
     });
     this.#subscription = subscription;
-    this.#byHandle = new Map();
-    this.#early = [];
+    const byHandle = this.#feed.reset();
     this.#lastHeardAt = performance.now();
-    subscription.on('raw_notification', (message: NotificationMessage) => subscription === this.#subscription && this.#onMessage(message));
+    subscription.on('raw_notification', (message: NotificationMessage) => {
+      if (subscription !== this.#subscription) return;
+      this.#lastHeardAt = performance.now();
+      this.#feed.notification(message);
+    });
     subscription.on('terminated', () => subscription === this.#subscription && this.#lose('the server ended the subscription'));
     this.#throwIfEnded();
 
-    const monitored = await monitorBindings(subscription, resolved.bindings, this.#byHandle, () => this.#matchEarly());
+    const monitored = await monitorBindings(subscription, resolved.bindings, byHandle, () => this.#feed.matchEarly());
     this.#throwIfEnded();
-    const created = new Set(this.#byHandle.values());
+    const created = new Set(byHandle.values());
     this.#bindings = resolved.bindings.filter((binding) => created.has(binding));
     if (monitored.refused.length > 0) {
       this.#health.errors += 1;
@@ -288,73 +277,10 @@ export class OpcUaServerLink {
     this.#health.errors += 1;
     this.#health.lastError = `connection to ${this.#config.endpointUrl} lost: ${reason}`;
     this.#logger.warn('OPC UA server connection lost; its tags are marked bad', { reason, tags: this.#bindings.length });
-    this.#markBad();
-  }
-
-  /** Submits every tag of the last session once with quality bad: its last value (0, false or '' if none), at now or just after its last point. */
-  #markBad(): void {
+    // Once per loss: failed attempts after it do not mark again.
     if (this.#markedBad) return;
     this.#markedBad = true;
-    const now = this.#deps.now();
-    const points: Point[] = [];
-    for (const binding of this.#bindings) {
-      const last = this.#lastSeen.get(binding.tag);
-      const value = last?.value ?? placeholderOf(binding.kind);
-      if (value === undefined) continue;
-      points.push({ tag: binding.tag, ts: Math.max(now, (last?.ts ?? 0) + 1), value, quality: 'bad' });
-    }
-    if (points.length > 0) this.#deps.pipeline.submit({ accepted: points, rejected: [] }, undefined, { protocol: 'opc-ua', address: this.#config.endpointUrl });
-  }
-
-  readonly #onMessage = (message: NotificationMessage): void => {
-    this.#lastHeardAt = performance.now();
-    if ((message.notificationData?.length ?? 0) === 0) return; // a keep-alive
-    const out = notificationPoints(message, this.#byHandle, this.#lastSeen, this.#deps.now());
-    for (const early of out.unmatched) if (this.#early.length < maxEarly) this.#early.push(early);
-    this.#submit(out);
-  };
-
-  /** Notifications that arrived before their item's CreateMonitoredItems response was handled. */
-  #matchEarly(): void {
-    if (this.#early.length === 0) return;
-    const waiting = this.#early;
-    this.#early = [];
-    const out: NotificationPoints = { points: [], rejected: [], unmatched: [] };
-    const now = this.#deps.now();
-    for (const item of waiting) {
-      const binding = this.#byHandle.get(item.clientHandle);
-      if (binding === undefined) this.#early.push(item);
-      else dataChangePoint(binding, item.value, this.#lastSeen, now, out);
-    }
-    this.#submit(out);
-  }
-
-  /**
-   * One submit per notification message. A tag seen for the first time goes alone, so the tag is
-   * registered with its own source address (`<endpoint>#<nodeId>`).
-   */
-  #submit(out: NotificationPoints): void {
-    if (out.points.length === 0 && out.rejected.length === 0) return;
-    const pipeline = this.#deps.pipeline;
-    const endpointUrl = this.#config.endpointUrl;
-    const known: Point[] = [];
-    let nodeIdOfKnown = '';
-    let good = false;
-    for (const { point, binding } of out.points) {
-      if (point.quality === 'good') good = true;
-      if (this.#announced.has(point.tag)) {
-        known.push(point);
-        nodeIdOfKnown = binding.nodeId.toString();
-        continue;
-      }
-      this.#announced.add(point.tag);
-      pipeline.submit({ accepted: [point], rejected: [] }, undefined, { protocol: 'opc-ua', address: `${endpointUrl}#${binding.nodeId.toString()}` });
-    }
-    if (good) this.#health.lastGoodReadAt = this.#deps.now();
-    const rejected: Rejection[] = out.rejected;
-    if (known.length === 0 && rejected.length === 0) return;
-    const address = known.length === 1 ? `${endpointUrl}#${nodeIdOfKnown}` : endpointUrl;
-    pipeline.submit({ accepted: known, rejected }, undefined, { protocol: 'opc-ua', address });
+    this.#feed.markBad(this.#bindings);
   }
 
   #startWatchdog(keepAliveMs: number): void {
@@ -381,8 +307,7 @@ export class OpcUaServerLink {
     this.#client = undefined;
     this.#session = undefined;
     this.#subscription = undefined;
-    this.#byHandle = new Map();
-    this.#early = [];
+    this.#feed.reset();
     if (client === undefined) return;
     // One deadline for all steps; what node-opcua still does after it ends within its own request timeout.
     const deadline = performance.now() + this.#timeoutMs;
