@@ -73,8 +73,8 @@ const serverSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Name of the server in health, logs and metrics.' }),
     endpointUrl: Type.String({
-      pattern: '^opc\\.tcp://[^\\s/:]+(:[0-9]{1,5})?(/\\S*)?$',
-      description: 'Endpoint of the server, e.g. opc.tcp://plc-7.plant.local:4840.',
+      pattern: '^opc\\.tcp://(\\[[0-9A-Fa-f:.]+\\]|[^\\s/:\\[\\]]+)(:[0-9]{1,5})?(/\\S*)?$',
+      description: 'Endpoint of the server, e.g. opc.tcp://plc-7.plant.local:4840 or opc.tcp://[fd00::7]:4840.',
     }),
     securityMode: Type.Optional(
       Type.Literal('None', {

@@ -6,4 +6,3 @@ export { startOpcUaCollector } from './start-opcua-collector.ts';
 export type { OpcUaCollector, OpcUaCollectorDeps } from './start-opcua-collector.ts';
 export type { OpcUaBindingInfo } from './server-link.ts';
 export type { BindingProblem } from './resolve-bindings.ts';
-export { tagSegmentOf } from './tag-segment.ts';
