@@ -15,3 +15,4 @@ export { startSimulatorControlServer } from './simulator/control-server.ts';
 export type { SimulatorControlServer } from './simulator/control-server.ts';
 export { registerSimulatorControlRoutes } from './simulator/control-routes.ts';
 export type { EdgeDirectory, EdgeSummary, ConfigPushReply } from './routes/edge-routes.ts';
+export type { ApiAlarms, AlarmOperations, AlarmHistoryReader, AlarmActor } from './routes/alarms.ts';

@@ -9,6 +9,9 @@ export const mqttIngestConfigSchema = Type.Object(
           minItems: 1,
           description: 'Topic filters ingested as JSON (Sparkplug and $-topics are never JSON).',
         }),
+        exclude: Type.Array(Type.String({ minLength: 1 }), {
+          description: 'Topic filters never ingested as JSON even when `topics` match them (the edge uplink, other binary traffic).',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -42,7 +45,7 @@ export const mqttIngestConfigSchema = Type.Object(
 export type MqttIngestConfig = Static<typeof mqttIngestConfigSchema>;
 
 export const mqttIngestDefaults: MqttIngestConfig = {
-  json: { enabled: true, topics: ['#'] },
+  json: { enabled: true, topics: ['#'], exclude: ['shopfloor/uplink/#'] },
   sparkplug: { enabled: true, hostId: 'shopfloor', groups: [], rebirthDebounceMs: 5_000, tagPrefix: '' },
   maxPayloadBytes: 262_144,
   receiveMaximum: 1_000,

@@ -57,7 +57,11 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
   const now = deps.now ?? Date.now;
   const jsonOptions = { maxPayloadBytes: config.maxPayloadBytes };
   const isJsonTopic = (topic: string) =>
-    config.json.enabled && !topic.startsWith(sparkplugPrefix) && !topic.startsWith('$') && config.json.topics.some((filter) => matchesTagFilter(filter, topic));
+    config.json.enabled &&
+    !topic.startsWith(sparkplugPrefix) &&
+    !topic.startsWith('$') &&
+    config.json.topics.some((filter) => matchesTagFilter(filter, topic)) &&
+    !config.json.exclude.some((filter) => matchesTagFilter(filter, topic));
   const counters = { jsonMessages: 0, sparkplugMessages: 0 };
   const groups = config.sparkplug.groups.length > 0 ? config.sparkplug.groups : undefined;
 

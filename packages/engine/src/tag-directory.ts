@@ -8,9 +8,19 @@ import type { DataType, Point, SourceBinding, Tag, TagPath } from '@shopfloor/mo
 export class TagDirectory {
   readonly #types = new Map<TagPath, DataType>();
   readonly #newTags: Tag[] = [];
+  /** Tags whose values processors compute (aggregates, features, model outputs). */
+  readonly #computed = new Set<TagPath>();
 
-  constructor(tags: Iterable<Pick<Tag, 'path' | 'dataType'>> = []) {
-    for (const tag of tags) this.#types.set(tag.path, tag.dataType);
+  constructor(tags: Iterable<Pick<Tag, 'path' | 'dataType'> & { readonly source?: SourceBinding }> = []) {
+    for (const tag of tags) {
+      this.#types.set(tag.path, tag.dataType);
+      if (tag.source?.protocol === 'computed') this.#computed.add(tag.path);
+    }
+  }
+
+  /** Whether a processor computes the tag's values (it was registered with a `computed` source). */
+  isComputed(path: TagPath): boolean {
+    return this.#computed.has(path);
   }
 
   get size(): number {
@@ -25,6 +35,7 @@ export class TagDirectory {
   register(point: Point, source?: SourceBinding): DataType {
     const dataType = inferDataType(point.value);
     this.#types.set(point.tag, dataType);
+    if (source?.protocol === 'computed') this.#computed.add(point.tag);
     this.#newTags.push({ path: point.tag, dataType, classification: 'internal', ...(source !== undefined ? { source } : {}) });
     return dataType;
   }

@@ -7,8 +7,10 @@ export interface EdgeSummary {
   readonly id: string;
   /** Epoch ms of the last message from the edge. */
   readonly lastSeenAt: number;
-  /** The edge's latest status record as it sent it (config version, collectors' health, backlog, drops). */
+  /** The edge's latest status record as it sent it (config version, collectors' health, backlog). */
   readonly status: Readonly<Record<string, unknown>> | undefined;
+  /** The edge's latest report of data its outbox dropped to stay within its disk budget. */
+  readonly drops?: unknown;
 }
 
 export interface ConfigPushReply {

@@ -17,7 +17,9 @@ interface DemoOptions {
 export function addRunCommands(program: Command): void {
   program
     .command('demo')
-    .description('All-in-one demo: embedded MQTT broker, SQLite store, the API and the simulated plant publishing into it. Needs no file.')
+    .description(
+      'All-in-one demo: the simulated plant publishing over MQTT to an edge node (embedded broker, processors, alarm rules, outbox) that forwards to a hub (SQLite history, the API). Needs no file.',
+    )
     .option('-c, --config <file>', 'optional YAML configuration file')
     .option('-d, --data-dir <dir>', 'where data is kept (default ./data)')
     .option('--api-port <port>', 'HTTP API port (default 8080)')
@@ -35,7 +37,7 @@ export function addRunCommands(program: Command): void {
       const logger = createLogger(config.log.level);
       const demo = await startDemo(config, logger);
       closeOnSignals(demo, logger);
-      printWelcome(demo.node.apiUrl, demo.node.mqttUrl, demo.node.dataDir, demo.node.newAdminToken, true, demoLines(demo));
+      printWelcome(demo.node.apiUrl, demo.edge.mqttUrl, demo.node.dataDir, demo.node.newAdminToken, true, demoLines(demo));
     });
 
   for (const role of ['hub', 'edge'] as const satisfies readonly Role[]) {
@@ -44,7 +46,7 @@ export function addRunCommands(program: Command): void {
       .description(
         role === 'hub'
           ? 'Run a hub: ingest MQTT (JSON and Sparkplug B), store history, serve the API.'
-          : 'Run an edge node: ingest MQTT next to the machines and store recent data locally (the uplink to a hub comes with the edge issue).',
+          : 'Run an edge node: collect from MQTT, Modbus TCP and OPC UA next to the machines, process, raise alarms, keep recent data and forward everything to a hub through a durable outbox.',
       )
       .requiredOption('-c, --config <file>', 'YAML configuration file (see docs/config.md)')
       .action(async (options: { config: string }) => {
@@ -62,7 +64,9 @@ function demoLines(demo: RunningDemo): string[] {
   // The built-in plant schedules bearing wear on its coolant pump from minute 1 to failure at minute 16.
   const pump = plant.machines().find((machine) => machine.id === 'coolant-pump')?.path;
   const lines = [
-    `  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second.`,
+    `  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second to the edge.`,
+    `  Edge node ${demo.edge.apiUrl} (data ${demo.edge.dataDir}): 1-minute vibration statistics, alarm rules, an outbox forwarding to the hub.`,
+    `    curl -s -H "Authorization: Bearer $(cat ${demo.node.dataDir}/admin-token)" '${demo.node.apiUrl}/api/v1/alarms/history'     (alarms the edge raised)`,
   ];
   if (pump !== undefined) {
     lines.push(`  A bearing fault develops on ${pump} from minute 1 (failure at minute 16):`);

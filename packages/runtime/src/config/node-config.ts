@@ -5,6 +5,8 @@ import { embeddedBrokerConfigSchema, embeddedBrokerDefaults } from '@shopfloor/m
 import { mqttIngestConfigSchema, mqttIngestDefaults } from '@shopfloor/collector-mqtt';
 import { sqlitePointStoreConfigSchema, sqlitePointStoreDefaults } from '@shopfloor/store-sqlite';
 import { simulatorConfigSchema, simulatorDefaults } from '@shopfloor/simulator';
+import { uplinkConfigSchema, uplinkDefaults, uplinkReceiverConfigSchema, uplinkReceiverDefaults } from '@shopfloor/uplink';
+import { workloadDefaults, workloadSchema } from '../edge/workload-config.ts';
 
 /** The store's file lives in node.dataDir; the rest of its settings are configurable. */
 const storeConfigSchema = Type.Omit(sqlitePointStoreConfigSchema, ['file'], { additionalProperties: false });
@@ -20,6 +22,36 @@ const externalBrokerSchema = Type.Object(
     clientId: Type.String({ minLength: 1, maxLength: 64, description: 'Client id of the ingest session (a persistent session: keep it stable).' }),
     username: Type.Optional(Type.String({ description: 'User name of the ingest sessions.' })),
     password: Type.Optional(Type.String({ description: 'Password of the ingest sessions; redacted in logs and in config check --print.' })),
+  },
+  { additionalProperties: false },
+);
+
+const edgeSchema = Type.Object(
+  {
+    retention: Type.Object(
+      {
+        maxAgeHours: Type.Number({ minimum: 0, description: 'Raw data older than this is removed from the local store (whole chunks); 0 keeps it forever.' }),
+        maxBytes: Type.Integer({ minimum: 0, description: 'The local store is kept under this size by removing its oldest chunks; 0 for no limit.' }),
+        intervalSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'How often retention runs.' }),
+      },
+      { additionalProperties: false, description: 'Retention of the local point store (recent raw data at the edge).' },
+    ),
+    uplink: Type.Object(
+      {
+        enabled: Type.Boolean({ description: 'Forward everything stored here to a parent hub through the durable outbox.' }),
+        ...uplinkConfigSchema.properties,
+      },
+      { additionalProperties: false, description: 'Store-and-forward to the parent hub (see packages/uplink/README.md).' },
+    ),
+    acceptConfigFromHub: Type.Boolean({
+      description: 'Take collectors, processors and rules pushed by the hub (versioned, kept in <dataDir>/hub-config.json). Never in uplink.oneWay mode.',
+    }),
+    statusSeconds: Type.Integer({ minimum: 1, maximum: 3_600, description: 'How often the edge reports its health and configuration version to the hub.' }),
+    tickMs: Type.Integer({
+      minimum: 10,
+      maximum: 60_000,
+      description: 'Timer of time-driven work: closing aggregate windows, stale-data rules, shelving expiry.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -53,6 +85,20 @@ export const nodeConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     pipeline: pipelineConfigSchema,
+    ...workloadSchema.properties,
+    edge: edgeSchema,
+    hub: Type.Object(
+      {
+        receiver: Type.Object(
+          {
+            enabled: Type.Boolean({ description: "Receive edges' uplinks (exactly-once into this node's store)." }),
+            ...uplinkReceiverConfigSchema.properties,
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
     store: storeConfigSchema,
     api: apiConfigSchema,
     demo: Type.Object(
@@ -74,6 +120,15 @@ export const nodeDefaults: NodeConfig = {
   log: { level: 'info' },
   mqtt: { broker: { embedded: embeddedBrokerDefaults }, ingest: mqttIngestDefaults },
   pipeline: pipelineDefaults,
+  ...workloadDefaults,
+  edge: {
+    retention: { maxAgeHours: 168, maxBytes: 0, intervalSeconds: 60 },
+    uplink: { enabled: false, ...uplinkDefaults },
+    acceptConfigFromHub: true,
+    statusSeconds: 10,
+    tickMs: 250,
+  },
+  hub: { receiver: { enabled: false, ...uplinkReceiverDefaults } },
   store: storeDefaults,
   api: apiDefaults,
   demo: { simulator: simulatorDefaults, modbus: true, opcua: false },

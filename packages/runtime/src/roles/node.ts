@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { IngestStats, Pipeline, ResourceStack, TagDirectory, type Closeable, type Logger } from '@shopfloor/engine';
+import { IngestStats, Pipeline, ResourceStack, TagDirectory, type Closeable, type Logger, type PointStore } from '@shopfloor/engine';
 import { createApiServer, createNodeMetrics, FileTokenStore, LiveHub } from '@shopfloor/api';
 import { startEmbeddedBroker, type EmbeddedBroker } from '@shopfloor/mqtt-broker';
 import { startMqttIngest, type MqttIngest } from '@shopfloor/collector-mqtt';
-import { createSqlitePointStore, createSqliteRegistry } from '@shopfloor/store-sqlite';
+import { createSqliteAlarmStore, createSqlitePointStore, createSqliteRegistry } from '@shopfloor/store-sqlite';
 import type { Plant } from '@shopfloor/simulator';
 import type { NodeConfig } from '../config/node-config.ts';
+import { startEdgeParts, startHubParts, type EdgeParts, type HubParts } from '../edge/node-parts.ts';
 
 export type Role = 'demo' | 'hub' | 'edge';
 
@@ -20,7 +21,13 @@ export interface RunningNode extends Closeable {
   readonly newAdminToken: string | undefined;
   readonly dataDir: string;
   readonly pipeline: Pipeline;
+  /** The node's own point store (reads; the pipeline writes). */
+  readonly store: PointStore;
   readonly ingest: MqttIngest;
+  /** Collectors, processors, alarms, retention and (when enabled) the uplink to the parent hub. */
+  readonly edge: EdgeParts;
+  /** The receiver of edges' uplinks, when enabled. */
+  readonly hub: HubParts | undefined;
 }
 
 export const version = '0.1.0';
@@ -30,21 +37,29 @@ export const version = '0.1.0';
  * each on one ResourceStack so `close()` stops taking data, drains the pipeline, flushes the store
  * and closes handles, in that order.
  */
-export async function startNode(config: NodeConfig, role: Role, logger: Logger, extras: { simulator?: Plant } = {}): Promise<RunningNode> {
+export async function startNode(
+  config: NodeConfig,
+  role: Role,
+  logger: Logger,
+  extras: { simulator?: Plant; writeAdminToken?: boolean } = {},
+): Promise<RunningNode> {
   const owned = new ResourceStack();
   try {
     const dataDir = resolve(config.node.dataDir);
     mkdirSync(dataDir, { recursive: true });
     const registry = owned.add(await createSqliteRegistry({ file: join(dataDir, 'model.db') }, { logger: logger.child({ part: 'registry' }) }));
     const store = owned.add(await createSqlitePointStore({ ...config.store, file: join(dataDir, 'points.db') }, { logger: logger.child({ part: 'store' }) }));
+    const alarmStore = owned.add(await createSqliteAlarmStore({ file: join(dataDir, 'alarms.db') }, { logger: logger.child({ part: 'alarm-store' }) }));
     const directory = new TagDirectory(await registry.listTags());
     const live = new LiveHub();
     const stats = new IngestStats();
     const metrics = createNodeMetrics(stats, live);
     const pipelineLogger = logger.child({ part: 'pipeline' });
+    // The uplink's outbox sits behind the store: a point is acknowledged to its source only once it will reach the hub.
+    const edgeParts = await startEdgeParts(config, { owned, store, registry, directory, alarmStore, dataDir, logger });
     const pipeline = owned.add(
       new Pipeline(config.pipeline, {
-        store,
+        store: edgeParts.pipelineStore,
         directory,
         logger: pipelineLogger,
         observers: [live],
@@ -77,9 +92,13 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger, 
       }),
     );
 
+    const edge = await edgeParts.start(pipeline);
+    const hub = config.hub.receiver.enabled ? await startHubParts(config, { owned, pipeline, alarmStore, dataDir, logger }) : undefined;
+
     const tokens = new FileTokenStore(join(dataDir, 'tokens.json'));
     const newAdminToken = tokens.ensureAdminToken();
-    if (newAdminToken !== undefined && role === 'demo') writeFileSync(join(dataDir, 'admin-token'), `${newAdminToken}\n`, { mode: 0o600 });
+    if (newAdminToken !== undefined && (role === 'demo' || extras.writeAdminToken === true))
+      writeFileSync(join(dataDir, 'admin-token'), `${newAdminToken}\n`, { mode: 0o600 });
     const startedAt = Date.now();
     const api = owned.add(
       await createApiServer(config.api, {
@@ -91,10 +110,23 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger, 
         tokens,
         logger: logger.child({ part: 'api' }),
         ...(extras.simulator !== undefined ? { simulator: extras.simulator } : {}),
+        alarms: { engine: edge.alarmOperations, history: alarmStore },
+        ...(hub !== undefined ? { edges: hub.edges } : {}),
         onTagsDeclared: (tags) => {
           for (const tag of tags) directory.declare(tag);
         },
-        info: { role, version, startedAt, details: () => ({ node: config.node.id, mqtt: { url: mqttUrl, ...ingest.status() }, tags: directory.size }) },
+        info: {
+          role,
+          version,
+          startedAt,
+          details: () => ({
+            node: config.node.id,
+            mqtt: { url: mqttUrl, ...ingest.status() },
+            tags: directory.size,
+            ...edge.status(),
+            ...(hub !== undefined ? { receiver: hub.status() } : {}),
+          }),
+        },
       }),
     );
     const apiPort = await api.listen();
@@ -111,7 +143,10 @@ export async function startNode(config: NodeConfig, role: Role, logger: Logger, 
       newAdminToken,
       dataDir,
       pipeline,
+      store,
       ingest,
+      edge,
+      hub,
       close: () => owned.close(),
     };
   } catch (error) {
