@@ -1,6 +1,7 @@
 import { formatProblems, schemaProblems } from '@shopfloor/engine';
 import { InputError, tagPathLimits, tagPathProblem } from '@shopfloor/model';
-import { makeBrowsePath, resolveNodeId } from 'node-opcua-client';
+import { resolveNodeId } from 'node-opcua-nodeid';
+import { makeBrowsePath } from 'node-opcua-service-translate-browse-path';
 import { opcUaCollectorConfigSchema, type OpcUaCollectorConfig } from './config.ts';
 
 /** A problem with the configuration that the schema cannot see: `path` is the key path. */
