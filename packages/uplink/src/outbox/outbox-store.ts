@@ -6,7 +6,7 @@
  * left when the sender wants to send it. Every change is one transaction; when one fails, the
  * in-memory index is reloaded from the file, so memory never runs ahead of the disk.
  *
- * Disk budget (`maxBytes`, payload bytes + a per-row overhead): when a commit leaves the outbox
+ * Disk budget (`maxBytes`, payload bytes + a per-row overhead): when any change leaves the outbox
  * over budget, the oldest raw entries and journal rows are evicted, then the oldest aggregates;
  * alarm and status data are never evicted. New raw data that does not fit once no older raw data
  * is left is therefore dropped on arrival ("refused"). Every drop is counted per class, with its
@@ -76,6 +76,7 @@ export class OutboxStore {
   readonly #entries = new Map<number, EntryMeta>();
   readonly #journal = new Map<number, JournalMeta>();
   readonly #kinds = new Map<MessageKind, number>();
+  readonly #statements = new Map<string, Database.Statement>();
   #bytes = 0;
   #nextSeq = 1;
   #drops: Record<UplinkClass, DropCount> = { raw: emptyDrop, aggregate: emptyDrop, status: emptyDrop, alarm: emptyDrop };
@@ -130,7 +131,7 @@ export class OutboxStore {
 
   /** The stored message of an entry: fresh bytes on every call (the sender flags them in place). */
   message(seq: number): Buffer | undefined {
-    return this.#db.prepare<[number], { message: Buffer }>('SELECT message FROM entries WHERE seq = ?').get(seq)?.message;
+    return this.#sql<[number], { message: Buffer }>('SELECT message FROM entries WHERE seq = ?').get(seq)?.message;
   }
 
   /** Makes the groups durable (one transaction); full messages are packed at once. */
@@ -169,6 +170,7 @@ export class OutboxStore {
     return this.#transaction(() => {
       const change = noChange();
       for (const [klass, kind] of streams.values()) this.#packItems(klass, kind, this.#journalItems(klass, kind), true, change, new Set());
+      this.#enforceBudget(new Set(), change);
       return change;
     });
   }
@@ -188,7 +190,9 @@ export class OutboxStore {
       const entry = this.#insertDocument('status', JSON.parse(pending) as unknown);
       this.#setMeta('status_pending', null);
       this.#statusPending = undefined;
-      return { added: [entry], evicted: [] };
+      const change: OutboxChange = { added: [entry], evicted: [] };
+      this.#enforceBudget(new Set(), change);
+      return change;
     });
   }
 
@@ -197,7 +201,7 @@ export class OutboxStore {
     if (this.#dropsVersion <= this.#dropsReported || this.#hasKind('drops')) return noChange();
     return this.#transaction(() => {
       const seq = this.#nextSeq;
-      this.#db.prepare('UPDATE dropped_seqs SET reported_by = ? WHERE reported_by IS NULL').run(seq);
+      this.#sql('UPDATE dropped_seqs SET reported_by = ? WHERE reported_by IS NULL').run(seq);
       const ranges = this.#db
         .prepare<[number], { from_seq: number; to_seq: number }>('SELECT from_seq, to_seq FROM dropped_seqs WHERE reported_by = ? ORDER BY from_seq')
         .all(seq)
@@ -205,7 +209,9 @@ export class OutboxStore {
       const report: DropReport = { version: this.#dropsVersion, totals: this.#drops, droppedSeqs: ranges };
       const entry = this.#insertDocument('drops', report);
       this.#setMeta('drops_in_flight', JSON.stringify({ seq: entry.seq, version: this.#dropsVersion }));
-      return { added: [entry], evicted: [] };
+      const change: OutboxChange = { added: [entry], evicted: [] };
+      this.#enforceBudget(new Set(), change);
+      return change;
     });
   }
 
@@ -216,10 +222,10 @@ export class OutboxStore {
   remove(seqs: readonly number[]): EntryMeta[] {
     const removed: EntryMeta[] = [];
     if (!seqs.some((seq) => this.#entries.has(seq))) return removed;
-    this.#db.pragma('synchronous = NORMAL');
+    this.#sql('PRAGMA synchronous = NORMAL').run();
     try {
       this.#transaction(() => {
-        const remove = this.#db.prepare('DELETE FROM entries WHERE seq = ?');
+        const remove = this.#sql('DELETE FROM entries WHERE seq = ?');
         for (const seq of seqs) {
           const entry = this.#entries.get(seq);
           if (entry === undefined) continue;
@@ -231,7 +237,7 @@ export class OutboxStore {
         }
       });
     } finally {
-      this.#db.pragma('synchronous = FULL');
+      this.#sql('PRAGMA synchronous = FULL').run();
     }
     return removed;
   }
@@ -262,7 +268,7 @@ export class OutboxStore {
   }
 
   #rowData(row: JournalMeta): PackData {
-    const body = this.#db.prepare<[number], { body: Buffer }>('SELECT body FROM journal WHERE id = ?').get(row.id)?.body;
+    const body = this.#sql<[number], { body: Buffer }>('SELECT body FROM journal WHERE id = ?').get(row.id)?.body;
     if (body === undefined) throw new RangeError(`journal row ${row.id} is missing`);
     return row.kind === 'points'
       ? { kind: 'points', columns: deserializeColumns(body) }
@@ -401,7 +407,7 @@ export class OutboxStore {
   }
 
   #deleteJournal(row: JournalMeta): void {
-    this.#db.prepare('DELETE FROM journal WHERE id = ?').run(row.id);
+    this.#sql('DELETE FROM journal WHERE id = ?').run(row.id);
     const current = this.#journal.get(row.id);
     this.#journal.delete(row.id);
     this.#bytes -= current?.bytes ?? row.bytes;
@@ -415,7 +421,7 @@ export class OutboxStore {
       for (const entry of this.#entries.values()) {
         if (this.#bytes <= maxBytes) break;
         if (entry.klass !== klass) continue;
-        this.#db.prepare('DELETE FROM entries WHERE seq = ?').run(entry.seq);
+        this.#sql('DELETE FROM entries WHERE seq = ?').run(entry.seq);
         this.#entries.delete(entry.seq);
         this.#track(entry, -1);
         this.#countDrop(entry, fresh.has(`e${entry.seq}`), true);
@@ -431,7 +437,7 @@ export class OutboxStore {
     if (evicted.length > 0) {
       evicted.sort((a, b) => a - b);
       change.evicted.push(...evicted);
-      const insert = this.#db.prepare('INSERT INTO dropped_seqs (from_seq, to_seq) VALUES (?, ?)');
+      const insert = this.#sql('INSERT INTO dropped_seqs (from_seq, to_seq) VALUES (?, ?)');
       let from = evicted[0] as number;
       let to = from;
       for (const seq of [...evicted.slice(1), Number.NaN]) {
@@ -466,18 +472,28 @@ export class OutboxStore {
     if (typeof inFlight !== 'string') return;
     const carried = JSON.parse(inFlight) as { seq: number; version: number };
     if (carried.seq !== seq) return;
-    this.#db.prepare('DELETE FROM dropped_seqs WHERE reported_by = ?').run(seq);
+    this.#sql('DELETE FROM dropped_seqs WHERE reported_by = ?').run(seq);
     this.#dropsReported = carried.version;
     this.#setMeta('drops_reported', carried.version);
     this.#setMeta('drops_in_flight', null);
   }
 
+  /** A prepared statement, prepared once. */
+  #sql<Parameters extends unknown[] = unknown[], Result = unknown>(text: string): Database.Statement<Parameters, Result> {
+    let statement = this.#statements.get(text);
+    if (statement === undefined) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement as unknown as Database.Statement<Parameters, Result>;
+  }
+
   #meta(key: string): unknown {
-    return this.#db.prepare<[string], { value: unknown }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+    return this.#sql<[string], { value: unknown }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
   }
 
   #setMeta(key: string, value: string | number | null): void {
-    this.#db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.#sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   #transaction<T>(body: () => T): T {
@@ -500,7 +516,7 @@ export class OutboxStore {
     const status = this.#meta('status_pending');
     this.#statusPending = typeof status === 'string' ? status : undefined;
     type Row = { seq: number; class: number; kind: number; created: number; count: number; bytes: number; first_ts: number; last_ts: number };
-    for (const row of this.#db.prepare<[], Row>('SELECT seq, class, kind, created, count, bytes, first_ts, last_ts FROM entries ORDER BY seq').all()) {
+    for (const row of this.#sql<[], Row>('SELECT seq, class, kind, created, count, bytes, first_ts, last_ts FROM entries ORDER BY seq').all()) {
       const entry = {
         seq: row.seq,
         klass: classOf(row.class),
@@ -514,7 +530,7 @@ export class OutboxStore {
       this.#entries.set(entry.seq, entry);
       this.#track(entry, 1);
     }
-    for (const row of this.#db.prepare<[], Row>('SELECT id AS seq, class, kind, created, count, bytes, first_ts, last_ts FROM journal ORDER BY id').all()) {
+    for (const row of this.#sql<[], Row>('SELECT id AS seq, class, kind, created, count, bytes, first_ts, last_ts FROM journal ORDER BY id').all()) {
       const meta = {
         id: row.seq,
         klass: classOf(row.class),
@@ -530,7 +546,7 @@ export class OutboxStore {
     }
     type DropRow = { class: number; points: number; refused: number; entries: number; first_ts: number | null; last_ts: number | null };
     const drops = { raw: emptyDrop, aggregate: emptyDrop, status: emptyDrop, alarm: emptyDrop };
-    for (const row of this.#db.prepare<[], DropRow>('SELECT class, points, refused, entries, first_ts, last_ts FROM drops').all()) {
+    for (const row of this.#sql<[], DropRow>('SELECT class, points, refused, entries, first_ts, last_ts FROM drops').all()) {
       drops[classOf(row.class)] = {
         points: row.points,
         refused: row.refused,
