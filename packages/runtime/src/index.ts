@@ -14,3 +14,7 @@ export type { RunningSimulation } from './roles/simulate.ts';
 export { simulateConfigSchema, simulateDefaults } from './config/simulate-config.ts';
 export type { SimulateConfig } from './config/simulate-config.ts';
 export { loadSimulateConfig, requireSimulateConfig } from './config/load-config.ts';
+export { modbusDevicesFromRegisterMap } from './roles/modbus-from-register-map.ts';
+export { opcUaBrowseForLine } from './roles/opcua-from-plant.ts';
+export { workloadSchema, workloadDefaults, parseWorkload } from './edge/workload-config.ts';
+export type { Workload } from './edge/workload-config.ts';
