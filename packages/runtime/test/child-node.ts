@@ -27,8 +27,8 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
   return file;
 }
 
-export async function startChildNode(configFile: string, apiUrl: string): Promise<ChildNode> {
-  const child = spawn(process.execPath, [bin, 'hub', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startChildNode(configFile: string, apiUrl: string, role: 'hub' | 'edge' = 'hub'): Promise<ChildNode> {
+  const child = spawn(process.execPath, [bin, role, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
