@@ -16,3 +16,5 @@ export type { SimulatorControlServer } from './simulator/control-server.ts';
 export { registerSimulatorControlRoutes } from './simulator/control-routes.ts';
 export type { EdgeDirectory, EdgeSummary, ConfigPushReply } from './routes/edge-routes.ts';
 export type { ApiAlarms, AlarmOperations, AlarmHistoryReader, AlarmActor } from './routes/alarms.ts';
+export { registerEdgeMetrics } from './edge-metrics.ts';
+export type { EdgeMetricsSnapshot } from './edge-metrics.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IngestStats, Pipeline, ResourceStack, TagDirectory, type Closeable, type Logger, type PointStore } from '@shopfloor/engine';
-import { createApiServer, createNodeMetrics, FileTokenStore, LiveHub } from '@shopfloor/api';
+import { createApiServer, createNodeMetrics, FileTokenStore, LiveHub, registerEdgeMetrics } from '@shopfloor/api';
 import { startEmbeddedBroker, type EmbeddedBroker } from '@shopfloor/mqtt-broker';
 import { startMqttIngest, type MqttIngest } from '@shopfloor/collector-mqtt';
 import { createSqliteAlarmStore, createSqlitePointStore, createSqliteRegistry } from '@shopfloor/store-sqlite';
@@ -93,6 +93,11 @@ export async function startNode(
     );
 
     const edge = await edgeParts.start(pipeline);
+    registerEdgeMetrics(metrics, () => ({
+      ...(edge.uplink !== undefined ? { uplink: edge.uplink.stats() } : {}),
+      collectors: edge.workload.health(),
+      activeAlarms: edge.workload.alarms.alarms({}).length,
+    }));
     const hub = config.hub.receiver.enabled ? await startHubParts(config, { owned, pipeline, alarmStore, dataDir, logger }) : undefined;
 
     const tokens = new FileTokenStore(join(dataDir, 'tokens.json'));
