@@ -16,6 +16,7 @@ import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
 import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
 import { benchQuery } from './bench-query.ts';
 import { benchSimulator } from './bench-simulator.ts';
+import { benchUplink } from './bench-uplink.ts';
 import { benchVibration } from './bench-vibration.ts';
 import type { BenchContext } from './context.ts';
 import { summariseProfiles } from './profile-summary.ts';
@@ -31,6 +32,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   simulator: benchSimulator,
   'alarm-latency': benchAlarmLatency,
   vibration: benchVibration,
+  uplink: benchUplink,
 };
 
 const benchmarksFile = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));

@@ -13,3 +13,5 @@ export type { UplinkSink, UplinkSource, UplinkReceiverDeps, UplinkReceiverStats,
 export type { EdgeSummary } from './hub/receiver-store.ts';
 export { uplinkClasses, messageKinds, wireVersion } from './wire/message.ts';
 export type { UplinkClass, MessageKind } from './wire/message.ts';
+export { encodePointsMessage, decodeUplinkMessage } from './wire/message-tools.ts';
+export type { UplinkMessageHeader, DecodedUplinkMessage } from './wire/message-tools.ts';
