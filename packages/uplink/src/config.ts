@@ -113,6 +113,13 @@ export const uplinkDefaults: UplinkConfig = {
   reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, jitter: 0.5, stableAfterMs: 10_000 },
 };
 
+/** Edge JetStream settings to start from (the defaults use MQTT). */
+export const uplinkJetStreamDefaults: Extract<UplinkTransportConfig, { jetstream: unknown }>['jetstream'] = {
+  servers: ['nats://127.0.0.1:4222'],
+  stream: 'SHOPFLOOR_UPLINK',
+  subjectPrefix: 'shopfloor.uplink',
+};
+
 export const uplinkReceiverConfigSchema = Type.Object(
   {
     transport: Type.Union(
@@ -176,4 +183,14 @@ export const uplinkReceiverDefaults: UplinkReceiverConfig = {
   transport: { mqtt: { url: 'mqtt://127.0.0.1:1883', topicPrefix: 'shopfloor/uplink', clientId: 'shopfloor-hub-uplink', sessionExpirySeconds: 86_400 } },
   controlTimeoutMs: 10_000,
   maxMessageBytes: 16_777_216,
+};
+
+/** Hub JetStream settings to start from (the defaults use MQTT). */
+export const uplinkReceiverJetStreamDefaults: Extract<UplinkReceiverConfig['transport'], { jetstream: unknown }>['jetstream'] = {
+  ...uplinkJetStreamDefaults,
+  durable: 'shopfloor-hub',
+  maxAckPending: 1_000,
+  ackWaitMs: 30_000,
+  duplicateWindowMs: 120_000,
+  maxStreamBytes: -1,
 };

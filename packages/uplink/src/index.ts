@@ -1,4 +1,12 @@
-export { uplinkConfigSchema, uplinkDefaults, uplinkReceiverConfigSchema, uplinkReceiverDefaults, edgeIdPattern } from './config.ts';
+export {
+  uplinkConfigSchema,
+  uplinkDefaults,
+  uplinkJetStreamDefaults,
+  uplinkReceiverConfigSchema,
+  uplinkReceiverDefaults,
+  uplinkReceiverJetStreamDefaults,
+  edgeIdPattern,
+} from './config.ts';
 export type { UplinkConfig, UplinkTransportConfig, UplinkReceiverConfig } from './config.ts';
 export { createUplink } from './edge/create-uplink.ts';
 export type { Uplink, UplinkDeps, ControlHandler } from './edge/create-uplink.ts';

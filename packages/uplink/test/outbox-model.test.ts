@@ -47,7 +47,7 @@ class Model {
 class Real {
   readonly file: string;
   store: OutboxStore;
-  sender: Sender;
+  sender!: Sender;
   now = 1_000_000;
   up = true;
   wire: { seq: number; payload: Buffer }[] = [];
@@ -59,7 +59,7 @@ class Real {
   constructor(file: string) {
     this.file = file;
     this.store = this.#open();
-    this.sender = this.#sender();
+    this.#sender();
   }
 
   #open(): OutboxStore {
@@ -74,22 +74,23 @@ class Real {
     });
   }
 
-  #sender(): Sender {
-    const sender = new Sender(
-      this.store,
-      { send: (seq, message) => this.up && this.wire.push({ seq, payload: Buffer.from(message) }) > 0 },
-      options,
-      () => this.now,
-    );
-    if (this.up) sender.linkUp();
-    return sender;
+  #sender(): void {
+    const send = (seq: number, message: Uint8Array): boolean => {
+      if (!this.up) return false;
+      const historical = ((message[4] as number) & 1) === 1;
+      must(historical === seq < this.sender.liveFrom, `seq ${seq} sent ${historical ? 'historical' : 'live'} with live from ${this.sender.liveFrom}`);
+      this.wire.push({ seq, payload: Buffer.from(message) });
+      return true;
+    };
+    this.sender = new Sender(this.store, { send }, options, () => this.now);
+    if (this.up) this.sender.linkUp();
   }
 
   crash(): void {
     this.store.close();
     this.acks = []; // acks to the dead process are lost; its messages on the wire may still arrive
     this.store = this.#open();
-    this.sender = this.#sender();
+    this.#sender();
   }
 
   /** The hub applies a message (unless its seq is done) and answers with an ack. */

@@ -10,6 +10,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ConnectionLoop, type LinkSession } from './connection-loop.ts';
 import { parseControlRequest, safeReply, type EdgeTransport, type EdgeTransportContext } from './edge-transport.ts';
+import { rateLimitedWarn } from './log-limiter.ts';
 
 type JetStreamSettings = Extract<EdgeTransportContext['config']['transport'], { jetstream: unknown }>['jetstream'];
 
@@ -18,6 +19,7 @@ export function createJetStreamEdgeTransport(settings: JetStreamSettings, contex
   const subject = `${settings.subjectPrefix}.${edgeId}`;
   let current: { nc: NatsConnection; js: JetStreamClient } | undefined;
   let acked: number[] = [];
+  const warnRefused = rateLimitedWarn(logger);
 
   const flushAcked = (): void => {
     const seqs = acked;
@@ -77,7 +79,7 @@ export function createJetStreamEdgeTransport(settings: JetStreamSettings, contex
             if (current !== session || session.nc.isClosed()) return; // the sender requeued it with the connection
             const text = error instanceof Error ? error.message : String(error);
             const timedOut = /timeout/i.test(text);
-            if (!timedOut) logger.warn('JetStream refused an uplink message', { seq, error: text });
+            if (!timedOut) warnRefused('JetStream refused an uplink message; it stays in the outbox', { seq, error: text });
             events.failed(seq, timedOut ? 0 : 1_000);
           },
         );

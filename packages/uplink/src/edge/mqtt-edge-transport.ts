@@ -9,6 +9,7 @@
 import { connect, type MqttClient } from 'mqtt';
 import { ConnectionLoop, type LinkSession } from './connection-loop.ts';
 import { parseControlRequest, safeReply, type EdgeTransport, type EdgeTransportContext } from './edge-transport.ts';
+import { rateLimitedWarn } from './log-limiter.ts';
 
 type MqttSettings = Extract<EdgeTransportContext['config']['transport'], { mqtt: unknown }>['mqtt'];
 
@@ -18,6 +19,7 @@ export function createMqttEdgeTransport(settings: MqttSettings, context: EdgeTra
   const topics = { data: `${base}/data`, ack: `${base}/ack`, control: `${base}/control`, controlReply: `${base}/control-reply` };
   let client: MqttClient | undefined;
   let pendingPubacks: number[] = [];
+  const warnRefused = rateLimitedWarn(logger);
 
   const flushPubacks = (): void => {
     const seqs = pendingPubacks;
@@ -91,7 +93,7 @@ export function createMqttEdgeTransport(settings: MqttSettings, context: EdgeTra
       current.publish(topics.data, Buffer.from(message.buffer, message.byteOffset, message.byteLength), { qos: 1 }, (error) => {
         if (client !== current) return; // the connection is gone: the sender requeued it already
         if (error !== undefined && error !== null) {
-          logger.warn('the broker refused an uplink message', { seq, error: error.message });
+          warnRefused('the broker refused an uplink message; it stays in the outbox', { seq, error: error.message });
           events.failed(seq, 1_000);
         } else if (config.oneWay) {
           if (pendingPubacks.length === 0) setImmediate(flushPubacks);

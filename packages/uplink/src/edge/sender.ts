@@ -6,7 +6,7 @@
  * link came up) and `backlog` (older ones). Each lane is sent in seq order, so a tag's points keep
  * their order within live and within the backlog. At most `windowMessages` are unacknowledged;
  * while both live and backlog entries wait, `backlogShare` of the window is kept for the backlog.
- * An entry is flagged historical when it existed before the current connection. Raw and aggregate
+ * An entry is flagged historical when its data was appended before the current connection. Raw and aggregate
  * journal rows are packed into a live message only when no live message is in flight (Nagle: small
  * messages at low rates, full ones under load); alarm and status data are packed at once.
  */
@@ -71,8 +71,14 @@ export class Sender {
     return this.#flight.size;
   }
 
-  /** The link is up: everything queued so far is backlog from now on. */
+  /** Entries below this seq are sent flagged historical (their data was appended before the link came up). */
+  get liveFrom(): number {
+    return this.#liveFrom;
+  }
+
+  /** The link is up: everything appended so far is backlog (the journal is packed first, so it is too). */
   linkUp(): void {
+    this.changed(this.#store.pack(() => true));
     this.#connected = true;
     this.#liveFrom = this.#store.nextSeq;
     this.#pausedUntil = 0;

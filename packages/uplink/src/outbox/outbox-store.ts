@@ -12,6 +12,9 @@
  * is left is therefore dropped on arrival ("refused"). Every drop is counted per class, with its
  * timestamp range, and the seqs of evicted entries are kept until a drops report carrying them
  * has been delivered, so the hub can close the gaps in its dedupe state.
+ *
+ * Over 500 lines on purpose: journal, entries, seqs, budget and drop counters change together in
+ * one transaction each, and their invariants read best in one place.
  */
 import type Database from 'better-sqlite3';
 import type { MessageKind, UplinkClass } from '../wire/message.ts';
