@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAlarmLatency } from './bench-alarm-latency.ts';
 import { benchDecode } from './bench-decode.ts';
 import { benchDurableAck } from './bench-durable-ack.ts';
+import { benchEdge } from './bench-edge.ts';
 import { benchIngestBatched } from './bench-ingest-batched.ts';
 import { benchIngestEmbedded } from './bench-ingest-embedded.ts';
 import { benchIngestMosquitto } from './bench-ingest-mosquitto.ts';
@@ -32,6 +33,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   simulator: benchSimulator,
   'alarm-latency': benchAlarmLatency,
   vibration: benchVibration,
+  edge: benchEdge,
   uplink: benchUplink,
 };
 
