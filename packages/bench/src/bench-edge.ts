@@ -4,11 +4,12 @@
  * JetStream → a hub node), and the edge's CPU µs per point, against the same edge with nothing but
  * ingest and the local store (the raw limit), measured in the same run, alternating.
  */
+import { readdirSync } from 'node:fs';
 import type { NodeConfig } from '@shopfloor/runtime';
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
 import { disturbedMark, disturbedNote, SpanClock } from './ingest-compare.ts';
 import { deleteStream, edgeUplinkOnJetStream, findProcess, hubReceiverOnJetStream, linkName } from './jetstream-link.ts';
-import { CpuMeter, type CpuSource } from './proc-cpu.ts';
+import { CpuMeter, threadCpuUs, type CpuSource } from './proc-cpu.ts';
 import { PublisherProcess } from './publisher-process.ts';
 import type { BenchResult, Row } from './report.ts';
 import { RoleProcess } from './role-process.ts';
@@ -112,6 +113,8 @@ interface EdgeRun {
   readonly cpuAll: ReadonlyMap<string, number>;
   /** Share of one core each process was busy until the edge acknowledged the last point ('others': the rest of the machine). */
   readonly busy: ReadonlyMap<string, number>;
+  /** µs/point of the edge's busiest threads besides the main thread (its store writer and outbox workers), largest first. */
+  readonly threads: readonly number[];
   /** Counter deltas of the run. */
   readonly edge: EdgeCounters;
   readonly hubStored: number;
@@ -120,6 +123,20 @@ interface EdgeRun {
 function delta(after: EdgeCounters, before: EdgeCounters): EdgeCounters {
   const entries = Object.keys(after).map((key) => [key, after[key as keyof EdgeCounters] - before[key as keyof EdgeCounters]]);
   return { ...(Object.fromEntries(entries) as unknown as EdgeCounters), backlog: after.backlog, pending: after.pending, alarmsActive: after.alarmsActive };
+}
+
+/** CPU µs so far of every thread of a process, by thread id. */
+function threadsCpu(pid: number): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const entry of readdirSync(`/proc/${pid}/task`)) {
+    const tid = Number(entry);
+    try {
+      used.set(tid, threadCpuUs(pid, tid));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return used;
 }
 
 function perPoint(used: Map<string, number>, points: number): Map<string, number> {
@@ -140,6 +157,7 @@ async function edgeRun(target: EdgeTarget, points: number): Promise<EdgeRun> {
   const hubBefore = hub === undefined ? 0 : await hub.metric('shopfloor_points_stored_total');
   const goal = settledPoints(before) + prepared.points;
   const meter = new CpuMeter(target.sources);
+  const threadsBefore = threadsCpu(edge.pid);
   const started = now();
   const publishing = publisher.go();
   let failure: Error | undefined;
@@ -169,6 +187,7 @@ async function edgeRun(target: EdgeTarget, points: number): Promise<EdgeRun> {
     }
   }
   const atAck = meter.since();
+  let threadsAfter = threadsCpu(edge.pid);
   const seconds = (finishedAt - started) / 1_000;
   const busy = new Map([...atAck].map(([name, us]) => [name, us / 1e6 / seconds]));
   await publishing;
@@ -184,6 +203,7 @@ async function edgeRun(target: EdgeTarget, points: number): Promise<EdgeRun> {
       if (current.pending === 0 && current.backlog === 0 && hubStored >= current.stored - before.stored) {
         forwardSeconds = (now() - started) / 1_000;
         all = meter.since();
+        threadsAfter = threadsCpu(edge.pid);
         break;
       }
       if (now() > deadline)
@@ -212,6 +232,11 @@ async function edgeRun(target: EdgeTarget, points: number): Promise<EdgeRun> {
     cpuAtAck: perPoint(atAck, prepared.points),
     cpuAll: perPoint(all, prepared.points),
     busy,
+    threads: [...threadsAfter]
+      .filter(([tid]) => tid !== edge.pid)
+      .map(([tid, us]) => (us - (threadsBefore.get(tid) ?? 0)) / prepared.points)
+      .sort((a, b) => b - a)
+      .slice(0, 3),
     edge: delta(after, before),
     hubStored,
   };
@@ -219,9 +244,9 @@ async function edgeRun(target: EdgeTarget, points: number): Promise<EdgeRun> {
 
 function cpuLine(run: EdgeRun): string {
   const names = [...run.cpuAll.keys()].filter((name) => name !== 'others');
-  return `µs/point ${names.map((name) => `${name} ${fixed(run.cpuAll.get(name) ?? Number.NaN, 2)}`).join(', ')}; cores busy ${[...run.busy]
-    .map(([name, share]) => `${name} ${fixed(share, 2)}`)
-    .join(', ')}`;
+  return `µs/point ${names.map((name) => `${name} ${fixed(run.cpuAll.get(name) ?? Number.NaN, 2)}`).join(', ')} (busiest other edge threads ${run.threads
+    .map((us) => fixed(us, 2))
+    .join(', ')}); cores busy ${[...run.busy].map(([name, share]) => `${name} ${fixed(share, 2)}`).join(', ')}`;
 }
 
 const medianOf = (runs: readonly EdgeRun[], pick: (run: EdgeRun) => number): number => median(runs.map(pick));
@@ -416,7 +441,11 @@ export async function benchEdge(context: BenchContext): Promise<BenchResult> {
       ])}. Measured edge up to its last acknowledgement (forwarding still under way): edge ${fixed(
         medianOf(oursRuns, (run) => run.cpuAtAck.get('edge') ?? Number.NaN),
         2,
-      )}. Cores the rest of the machine used during the measured edge's runs: ${oursRuns.map((run) => fixed(run.busy.get('others') ?? Number.NaN, 2)).join(' / ')}.`,
+      )}. The edge's busiest threads besides main (store writer and outbox workers; /proc does not name them), µs/point: ${oursRuns
+        .map((run) => run.threads.map((us) => fixed(us, 2)).join(' + '))
+        .join(
+          ' / ',
+        )} (raw edge: ${rawRuns.map((run) => run.threads.map((us) => fixed(us, 2)).join(' + ')).join(' / ')}). Cores the rest of the machine used during the measured edge's runs: ${oursRuns.map((run) => fixed(run.busy.get('others') ?? Number.NaN, 2)).join(' / ')}.`,
       `Edge and hub processes started through ${edge.launch === 'cli' ? 'the built CLI (`shopfloor edge|hub --config`)' : edge.launch}${edge.launch === 'cli' ? '' : '; the raw edge through ' + rawEdge.launch}.`,
     ];
     return {
