@@ -86,6 +86,29 @@ describe('the shopfloor command', () => {
     expect(external.ok && external.config.mqtt.broker).toEqual({ external: { url: 'mqtt://10.0.0.5:1883', clientId: 'hub9' } });
   });
 
+  it('switches the uplink and the receiver to JetStream whole, from a file and from the environment', () => {
+    const file = join(dir, 'jetstream.yaml');
+    writeFileSync(
+      file,
+      'edge:\n  uplink:\n    enabled: true\n    transport:\n      jetstream: { servers: [nats://10.0.0.9:4222], stream: UPLINK, subjectPrefix: uplink }\n',
+    );
+    const edge = loadConfig(file, {});
+    expect(edge.ok && edge.config.edge.uplink.transport).toEqual({
+      jetstream: { servers: ['nats://10.0.0.9:4222'], stream: 'UPLINK', subjectPrefix: 'uplink' },
+    });
+    const hub = loadConfig(undefined, {
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__SERVERS: '[nats://127.0.0.1:4222]',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__STREAM: 'UPLINK',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__SUBJECT_PREFIX: 'uplink',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__DURABLE: 'hub',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__MAX_ACK_PENDING: '1000',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__ACK_WAIT_MS: '30000',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__DUPLICATE_WINDOW_MS: '120000',
+      SHOPFLOOR_HUB__RECEIVER__TRANSPORT__JETSTREAM__MAX_STREAM_BYTES: '-1',
+    });
+    expect(hub.ok ? Object.keys(hub.config.hub.receiver.transport) : hub.problems).toEqual(['jetstream']);
+  });
+
   it('hub refuses to start on an invalid file and says why', async () => {
     const file = join(dir, 'typo.yaml');
     writeFileSync(file, 'apii: {}\n');

@@ -99,14 +99,17 @@ function camelCase(envKey: string): string {
   return envKey.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
+/** Keys whose value is a union of single-key objects: `mqtt.broker`, `edge.uplink.transport`, `hub.receiver.transport`. */
+const unionKeys: ReadonlySet<string> = new Set(['broker', 'transport']);
+
 function merge(base: unknown, override: unknown): unknown {
   if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    // Choosing the other branch of a union (embedded ↔ external broker) replaces the branch;
-    // settings within the same branch merge as usual.
+    // Choosing the other branch of a union (embedded ↔ external broker, mqtt ↔ jetstream transport)
+    // replaces the branch; settings within the same branch merge as usual.
     const current = base[key];
-    const switchesBranch = key === 'broker' && isRecord(value) && isRecord(current) && !Object.keys(value).every((branch) => branch in current);
+    const switchesBranch = unionKeys.has(key) && isRecord(value) && isRecord(current) && !Object.keys(value).every((branch) => branch in current);
     result[key] = switchesBranch ? value : key in base ? merge(current, value) : value;
   }
   return result;

@@ -6,6 +6,7 @@ import type { ProcessorsConfig } from '@shopfloor/processors';
 import type { NodeConfig } from '../config/node-config.ts';
 import { simulateDefaults } from '../config/simulate-config.ts';
 import { startNode, type RunningNode } from './node.ts';
+import { startDemoVibration } from './demo-vibration.ts';
 import { buildPlant, startSimulation, type RunningSimulation } from './simulate.ts';
 
 export interface RunningDemo extends Closeable {
@@ -103,6 +104,8 @@ export async function startDemo(config: NodeConfig, logger: Logger): Promise<Run
         { plant },
       ),
     );
+    const vibration = startDemoVibration(plant, edge.pipeline, logger.child({ node: 'edge', part: 'vibration' }));
+    owned.defer(() => vibration.stop());
     return { node, edge, simulation, close: () => owned.close() };
   } catch (error) {
     await owned.close().catch(() => undefined);
