@@ -9,6 +9,8 @@ export interface SchemaProblem {
   readonly path: string;
   readonly expected: string;
   readonly found: string;
+  /** A problem beyond the schema's shape (a duplicate id, an unknown unit), said whole: printed instead of expected/found. */
+  readonly message?: string;
 }
 
 /**
@@ -50,7 +52,13 @@ export function schemaProblems(schema: TSchema, value: unknown, sourceOf: (keys:
 }
 
 export function formatProblems(problems: readonly SchemaProblem[]): string {
-  return problems.map((problem) => `${problem.source}: ${problem.path}: expected ${problem.expected}, found ${problem.found}`).join('\n');
+  return problems
+    .map((problem) =>
+      problem.message !== undefined
+        ? `${problem.source}: ${problem.path}: ${problem.message}`
+        : `${problem.source}: ${problem.path}: expected ${problem.expected}, found ${problem.found}`,
+    )
+    .join('\n');
 }
 
 /** `['sites', '0', 'name']` → `sites[0].name`. */

@@ -9,7 +9,7 @@ import { InputError, matchesTagFilter, type AlarmEvent, type Point } from '@shop
 import { createSqlitePointStore, createSqliteRegistry, sqlitePointStoreDefaults } from '@shopfloor/store-sqlite';
 
 export interface RulesTestOptions {
-  /** YAML with the rules: a rules file (`rules: [...]`) or a node configuration (`alarms.rules: [...]`). */
+  /** YAML with the rules: a rules file (`rules: [...]`) or a node configuration (its top-level `rules: [...]`). */
   readonly file: string;
   /** Only this rule of the file. */
   readonly rule?: string;
@@ -91,7 +91,7 @@ export async function replayFromStore(
   return { rules, tags, points: points.length, events, summary: summariseAlarmEvents(events, window.to) };
 }
 
-/** Reads `rules` (a rules file) or `alarms.rules` (a node configuration) and checks them; `only` picks one rule by id. */
+/** Reads `rules` (a rules file or a node configuration; `alarms.rules` is accepted too) and checks them; `only` picks one rule by id. */
 export function readRules(file: string, only?: string): RuleDefinition[] {
   let parsed: unknown;
   try {
@@ -103,7 +103,7 @@ export function readRules(file: string, only?: string): RuleDefinition[] {
   const alarms = root['alarms'];
   const nested = typeof alarms === 'object' && alarms !== null && 'rules' in alarms;
   if (!('rules' in root) && !nested)
-    throw new InputError('SF_CONFIG_INVALID', `${file}: no "rules" (a rules file) or "alarms.rules" (a node configuration) list`);
+    throw new InputError('SF_CONFIG_INVALID', `${file}: no "rules" list (a rules file, or the top-level "rules" of a node configuration)`);
   const rules = nested ? parseRules((alarms as Record<string, unknown>)['rules'], file, ['alarms', 'rules']) : parseRules(root['rules'], file);
   if (only === undefined) return rules;
   const rule = rules.find((candidate) => candidate.id === only);
@@ -178,7 +178,7 @@ export function addRulesCommand(program: Command): void {
   rules
     .command('test')
     .description('Replay stored history through rules and print the alarm transitions they would have raised, with activations and time in alarm per alarm.')
-    .argument('<file>', 'YAML with the rules: a rules file (rules: [...]) or a node configuration (alarms.rules: [...])')
+    .argument('<file>', 'YAML with the rules: a rules file or a node configuration (both have a top-level rules: [...])')
     .option('--rule <id>', 'only this rule of the file')
     .option('--tag <tag>', 'only this tag (default: every stored tag a rule applies to)')
     .option('--from <time>', 'start: epoch ms, ISO 8601 or relative like -6h', '-24h')

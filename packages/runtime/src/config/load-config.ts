@@ -4,6 +4,7 @@ import { InputError } from '@shopfloor/model';
 import { describeValue, formatProblems, schemaProblems, type SchemaProblem } from '@shopfloor/engine';
 import type { TSchema } from 'typebox';
 import { nodeConfigSchema, nodeDefaults, type NodeConfig } from './node-config.ts';
+import { workloadProblems } from '../edge/workload-config.ts';
 import { simulateConfigSchema, simulateDefaults, type SimulateConfig } from './simulate-config.ts';
 
 export type ConfigProblem = SchemaProblem;
@@ -19,7 +20,11 @@ const envPrefix = 'SHOPFLOOR_';
  * scalars), validated once against the composed schema. Unknown keys are refused.
  */
 export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  return loadConfigWith<NodeConfig>(nodeConfigSchema, nodeDefaults, file, env);
+  const loaded = loadConfigWith<NodeConfig>(nodeConfigSchema, nodeDefaults, file, env);
+  if (!loaded.ok) return loaded;
+  // What the schema cannot say: duplicate ids and tags, unknown units, contradicting rules.
+  const problems = workloadProblems(loaded.config, file ?? 'defaults');
+  return problems.length > 0 ? { ok: false, problems } : loaded;
 }
 
 /** The configuration of `shopfloor simulate`, loaded the same way. */

@@ -34,7 +34,10 @@ const edgeSchema = Type.Object(
         maxBytes: Type.Integer({ minimum: 0, description: 'The local store is kept under this size by removing its oldest chunks; 0 for no limit.' }),
         intervalSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'How often retention runs.' }),
       },
-      { additionalProperties: false, description: 'Retention of the local point store (recent raw data at the edge).' },
+      {
+        additionalProperties: false,
+        description: 'Retention of the local point store of an edge (a node with edge.uplink.enabled); a node that keeps the history itself never trims it.',
+      },
     ),
     uplink: Type.Object(
       {

@@ -1,8 +1,9 @@
-import { startModbusCollector } from '@shopfloor/collector-modbus';
+import { modbusCollectorTags, startModbusCollector } from '@shopfloor/collector-modbus';
 import { startOpcUaCollector } from '@shopfloor/collector-opcua';
 import { createAlarmEngine, type AlarmEngine, type AlarmStore, type RuleAsset } from '@shopfloor/alarms';
 import { createProcessors } from '@shopfloor/processors';
 import { ResourceStack, type Collector, type CollectorHealth, type Logger, type Pipeline, type Registry } from '@shopfloor/engine';
+import type { Tag } from '@shopfloor/model';
 import type { Workload } from './workload-config.ts';
 
 export interface WorkloadDeps {
@@ -11,6 +12,8 @@ export interface WorkloadDeps {
   readonly alarmStore: AlarmStore;
   /** Prefix of alarm event ids: the node id. */
   readonly origin: string;
+  /** Told about tags the collectors declared (types and units), so ingest knows them at once. */
+  readonly onTagsDeclared?: (tag: Tag) => void;
   readonly logger: Logger;
 }
 
@@ -71,6 +74,9 @@ export class EdgeWorkload {
     let alarms: AlarmEngine;
     try {
       if (workload.collectors.modbus.devices.length > 0) {
+        // Data types and units of the register map; a tag the data model already has keeps its definition.
+        const declared = await this.#deps.registry.addTags(modbusCollectorTags(workload.collectors.modbus));
+        for (const tag of declared) this.#deps.onTagsDeclared?.(tag);
         collectorList.push(collectors.add(await startModbusCollector(workload.collectors.modbus, { pipeline, logger: logger.child({ part: 'modbus' }) })));
       }
       if (workload.collectors.opcua.servers.length > 0) {

@@ -128,8 +128,9 @@ async function startRunning(config: NodeConfig, deps: EdgePartsDeps, pipeline: P
   };
   every(config.edge.tickMs, () => workload.tick(Date.now()));
   every(1_000, () => void forwardAlarms());
+  // Retention trims the local store only where a hub keeps the history: on a node that forwards.
   const retention = config.edge.retention;
-  if (retention.maxAgeHours > 0 || retention.maxBytes > 0) {
+  if (uplink !== undefined && (retention.maxAgeHours > 0 || retention.maxBytes > 0)) {
     let retaining = false;
     every(retention.intervalSeconds * 1_000, () => {
       if (retaining) return;

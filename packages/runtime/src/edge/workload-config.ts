@@ -4,7 +4,7 @@ import { opcUaCollectorConfigSchema, opcUaCollectorDefaults, opcUaConfigProblems
 import { processorsConfigProblems, processorsConfigSchema } from '@shopfloor/processors';
 import { ruleDefinitionSchema, ruleProblems } from '@shopfloor/alarms';
 import { InputError } from '@shopfloor/model';
-import { formatProblems, schemaProblems } from '@shopfloor/engine';
+import { formatProblems, schemaProblems, type SchemaProblem } from '@shopfloor/engine';
 
 /**
  * What a node collects and computes: its collectors, processors and alarm rules. It is part of the
@@ -32,17 +32,20 @@ export const workloadDefaults: Workload = {
   rules: [],
 };
 
-/**
- * Problems beyond the schema (duplicate tags, unknown units, rules that contradict themselves), one
- * line each as `source: key.path: problem`.
- */
-export function workloadProblems(workload: Workload, source: string): string[] {
-  const lines: string[] = [];
-  for (const problem of modbusCollectorConfigProblems(workload.collectors.modbus)) lines.push(`${source}: collectors.modbus.${problem}`);
-  for (const problem of opcUaConfigProblems(workload.collectors.opcua)) lines.push(`${source}: collectors.opcua.${problem.path}: ${problem.problem}`);
-  for (const problem of processorsConfigProblems(workload.processors)) lines.push(`${source}: ${problem}`);
-  for (const problem of formatProblems(ruleProblems(workload.rules, source)).split('\n')) if (problem !== '') lines.push(problem);
-  return lines;
+/** Problems beyond the schema (duplicate tags, unknown units, rules that contradict themselves), each with its key path. */
+export function workloadProblems(workload: Workload, source: string, prefix = ''): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const add = (line: string, pathPrefix: string): void => {
+    const split = line.indexOf(': ');
+    const path = split < 0 ? '(root)' : line.slice(0, split);
+    problems.push({ source, path: `${prefix}${pathPrefix}${path}`, expected: '', found: '', message: split < 0 ? line : line.slice(split + 2) });
+  };
+  for (const problem of modbusCollectorConfigProblems(workload.collectors.modbus)) add(problem, 'collectors.modbus.');
+  for (const problem of opcUaConfigProblems(workload.collectors.opcua))
+    problems.push({ source, path: `${prefix}collectors.opcua.${problem.path}`, expected: '', found: '', message: problem.problem });
+  for (const problem of processorsConfigProblems(workload.processors)) add(problem, '');
+  for (const problem of ruleProblems(workload.rules, source)) problems.push({ ...problem, path: `${prefix}${problem.path}` });
+  return problems;
 }
 
 /** Validates a document pushed by the hub: the schema first, then the semantic checks; throws InputError naming every problem. */
@@ -51,6 +54,6 @@ export function parseWorkload(document: unknown, source = 'pushed configuration'
   if (shape.length > 0) throw new InputError('SF_CONFIG_INVALID', `the configuration is invalid:\n${formatProblems(shape)}`);
   const workload = document as Workload;
   const problems = workloadProblems(workload, source);
-  if (problems.length > 0) throw new InputError('SF_CONFIG_INVALID', `the configuration is invalid:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new InputError('SF_CONFIG_INVALID', `the configuration is invalid:\n${formatProblems(problems)}`);
   return workload;
 }
