@@ -34,7 +34,7 @@ import {
   type UplinkSource,
 } from '@shopfloor/uplink';
 import { runIndexes, runLabel, type BenchContext } from './context.ts';
-import { processCpuUs, ownCpuUs } from './proc-cpu.ts';
+import { ownCpuUs, processCpuUs, threadCpuUs } from './proc-cpu.ts';
 import type { BenchResult, Row } from './report.ts';
 import { count, fixed, median, ms, percentile, ratio, sleep } from './stats.ts';
 import type { HubChildProgress } from './uplink-hub-child.ts';
@@ -287,6 +287,8 @@ interface Drain {
   readonly liveP99Ms: number;
   /** The edge's main event loop (appendPoints, the uplink's main side; the hub runs in another process). */
   readonly loopP99Ms: number;
+  /** CPU of the edge's main thread per live point appended (the outbox worker's work excluded). */
+  readonly mainThreadUs: number;
 }
 
 /** The hub receiver in a child process; resolves once it consumes. */
@@ -335,6 +337,7 @@ async function backlogDrain(liveRate: number, outageMs: number): Promise<Drain> 
   const tags = Array.from({ length: 1_000 }, (_, index) => `acme/plant1/area${index % 4}/line${index % 5}/asset${index % 20}/t${index}`);
   const periodMs = (tags.length / liveRate) * 1_000;
   let running = true;
+  let appended = 0;
   const live = (async () => {
     let next = performance.now();
     let last = 0;
@@ -343,6 +346,7 @@ async function backlogDrain(liveRate: number, outageMs: number): Promise<Drain> 
       const ts = Math.max(Date.now(), last + 1);
       last = ts;
       await uplink.appendPoints(tags.map((tag, index) => ({ tag, ts, value: 20 + index / 100, quality: 'good' as const })));
+      appended += tags.length;
       next += periodMs;
       await sleep(Math.max(0, next - performance.now()));
     }
@@ -350,6 +354,8 @@ async function backlogDrain(liveRate: number, outageMs: number): Promise<Drain> 
   try {
     await waitUntil(() => uplink.stats().connected, 10_000, 'the edge to connect');
     await sleep(1_000);
+    const mainCpuStart = threadCpuUs(process.pid, process.pid);
+    const appendedStart = appended;
     proxy.cut('reset');
     await sleep(outageMs);
     const backlogPoints = (await uplink.readStats()).backlog.points;
@@ -359,6 +365,7 @@ async function backlogDrain(liveRate: number, outageMs: number): Promise<Drain> 
     proxy.restore();
     await waitUntil(() => hub.progress().historical >= backlogPoints * 0.98, 120_000, 'the backlog to drain');
     loop.disable();
+    const mainThreadUs = (threadCpuUs(process.pid, process.pid) - mainCpuStart) / Math.max(1, appended - appendedStart);
     const progress = hub.progress();
     const firstAt = progress.firstHistoricalAt ?? restoredAt;
     const drainSeconds = Math.max(0.001, ((progress.lastHistoricalAt ?? Date.now()) - firstAt) / 1_000);
@@ -370,6 +377,7 @@ async function backlogDrain(liveRate: number, outageMs: number): Promise<Drain> 
       drainRate: progress.historical / drainSeconds,
       liveP99Ms: percentile(hub.latencies, 99),
       loopP99Ms: loop.percentile(99) / 1e6,
+      mainThreadUs,
     };
   } finally {
     running = false;
@@ -457,7 +465,7 @@ export async function benchUplink(context: BenchContext): Promise<BenchResult> {
   for (const index of runIndexes(context)) {
     const drain = await backlogDrain(20_000, context.quick ? 3_000 : 8_000);
     context.log(
-      `  uplink drain ${runLabel(context, index)}: backlog ${count(drain.backlogPoints)} points drained in ${fixed(drain.drainSeconds, 2)} s (after ${fixed(drain.reconnectSeconds, 2)} s to reconnect) = ${count(drain.drainRate)} points/s beside ${count(drain.liveRate)} live; live p99 ${ms(drain.liveP99Ms)}, edge event loop p99 ${ms(drain.loopP99Ms)}`,
+      `  uplink drain ${runLabel(context, index)}: backlog ${count(drain.backlogPoints)} points drained in ${fixed(drain.drainSeconds, 2)} s (after ${fixed(drain.reconnectSeconds, 2)} s to reconnect) = ${count(drain.drainRate)} points/s beside ${count(drain.liveRate)} live; live p99 ${ms(drain.liveP99Ms)}, edge event loop p99 ${ms(drain.loopP99Ms)}, edge main thread ${fixed(drain.mainThreadUs, 3)} µs/point`,
     );
     if (index > 0) drains.push(drain);
   }
@@ -469,7 +477,7 @@ export async function benchUplink(context: BenchContext): Promise<BenchResult> {
     met: drainRatio >= 10,
     raw: '—',
     ratio: '—',
-    cpu: `live p99 ${ms(median(drains.map((drain) => drain.liveP99Ms)))}; edge main-loop delay p99 ${ms(median(drains.map((drain) => drain.loopP99Ms)))}`,
+    cpu: `edge main thread ${fixed(median(drains.map((drain) => drain.mainThreadUs)), 3)} µs/point; live p99 ${ms(median(drains.map((drain) => drain.liveP99Ms)))}; edge main-loop delay p99 ${ms(median(drains.map((drain) => drain.loopP99Ms)))}`,
     runs: drains.map((drain) => `${fixed(drain.drainRate / drain.liveRate, 1)}×`).join(' / '),
   });
 

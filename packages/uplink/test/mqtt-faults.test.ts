@@ -53,11 +53,14 @@ describe('uplink over MQTT with a cut link', () => {
     expect(current.proxy.stats().blackholed).toBeGreaterThan(0);
   });
 
-  it('loses nothing when the hub receiver restarts mid-stream (same data dir)', async () => {
+  it('loses nothing and keeps order when the hub receiver restarts mid-stream, twice (same data dir)', async () => {
     rig = await Rig.start({ transport: 'mqtt', mosquitto: broker, tags: 100, periodMs: 50 });
     const current = rig;
     current.sink.commitMs = 30; // messages are mid-commit when the receiver closes
-    await current.load(4_500, [{ at: 1_500, action: () => current.restartReceiver() }]);
+    await current.load(4_500, [
+      { at: 1_200, action: () => current.restartReceiver() },
+      { at: 2_800, action: () => current.restartReceiver() },
+    ]);
     await current.drained();
     const stats = await current.uplink!.readStats();
     const result = report('mqtt hub restart', current.attempted, stats.ackedPoints, current.sink, current.duplicatesBeforeDedupe());

@@ -65,7 +65,9 @@ export function createMqttEdgeTransport(settings: MqttSettings, context: EdgeTra
       });
       if (!config.oneWay) {
         current.on('message', onMessage(current));
-        await current.subscribeAsync({ [topics.ack]: { qos: 0 }, [topics.control]: { qos: 1 } });
+        const granted = await current.subscribeAsync({ [topics.ack]: { qos: 0 }, [topics.control]: { qos: 1 } });
+        const refused = granted.filter((grant) => grant.qos >= 0x80).map((grant) => grant.topic);
+        if (refused.length > 0) throw new Error(`the broker refused the subscription to ${refused.join(', ')}: the hub's acknowledgements would never arrive`);
       }
     } catch (error) {
       current.end(true);
@@ -91,7 +93,7 @@ export function createMqttEdgeTransport(settings: MqttSettings, context: EdgeTra
       const current = client;
       if (current === undefined || !current.connected) return false;
       current.publish(topics.data, Buffer.from(message.buffer, message.byteOffset, message.byteLength), { qos: 1 }, (error) => {
-        if (client !== current) return; // the connection is gone: the sender requeued it already
+        if (client !== current || !current.connected) return; // the connection is gone: the sender requeues what was in flight
         if (error !== undefined && error !== null) {
           warnRefused('the broker refused an uplink message; it stays in the outbox', { seq, error: error.message });
           events.failed(seq, 1_000);

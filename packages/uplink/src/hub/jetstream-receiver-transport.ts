@@ -1,20 +1,11 @@
 /**
  * Hub side of the JetStream transport. Creates or updates the stream (file storage, work-queue
  * retention, discard new: a full stream refuses publishes, so edges keep their data) and one
- * durable pull consumer that every hub worker can share. A message is acknowledged after it is
- * committed and recorded as done; a failed one is delivered again after a short delay.
+ * durable pull consumer that every hub worker can share (each fetches batches from it). A message is
+ * acknowledged after it is committed and recorded as done; a failed one is delivered again after a
+ * short delay.
  */
-import {
-  AckPolicy,
-  DeliverPolicy,
-  DiscardPolicy,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JsMsg } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from '@shopfloor/engine';
 import type { UplinkReceiverConfig } from '../config.ts';
@@ -74,10 +65,22 @@ export async function startJetStreamReceiverTransport(
         return;
     }
   };
-  const messages: ConsumerMessages = await consumer.consume({
-    max_messages: Math.min(settings.maxAckPending, 1_000),
-    callback: (msg) => core.handle(msg.subject.slice(prefixLength), msg.data, settleFor(msg)),
-  });
+  // Fetch loop rather than consume(): on stop the current fetch runs out (≤ 2 s) and every message it
+  // brought is applied, so none is left delivered-but-unread to come back after ack_wait, behind newer ones.
+  let taking = true;
+  const batchSize = Math.min(settings.maxAckPending, 1_000);
+  const loop = (async () => {
+    while (taking) {
+      try {
+        const batch = await consumer.fetch({ max_messages: batchSize, expires: 2_000 });
+        for await (const msg of batch) core.handle(msg.subject.slice(prefixLength), msg.data, settleFor(msg));
+      } catch (error) {
+        if (!taking) break;
+        logger.warn('uplink receiver: fetching from the stream failed; retrying', { error: error instanceof Error ? error.message : String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  })();
   logger.info('uplink receiver consuming', { stream: settings.stream, durable: settings.durable });
 
   return {
@@ -95,7 +98,8 @@ export async function startJetStreamReceiverTransport(
       return { ok: reply.ok, version: reply.version, ...(reply.error === undefined ? {} : { error: reply.error }) };
     },
     async stop() {
-      await messages.close();
+      taking = false;
+      await loop;
     },
     async close() {
       await nc.drain();

@@ -36,12 +36,12 @@ export async function startMqttReceiverTransport(
   client.on('error', (error) => logger.warn('uplink receiver MQTT error', { error: error.message }));
   const replies = new Map<string, (reply: ControlReply) => void>();
   let acks = new Map<string, number[]>();
-  let taking = true;
   let started = false;
 
   const flushAcks = (): void => {
     const batch = acks;
     acks = new Map();
+    if (!client.connected || client.disconnecting) return; // the edge sends them again; they are done here and acked then
     for (const [name, seqs] of batch) {
       const [edgeId, stream] = name.split('\u0000') as [string, string];
       client.publish(`${prefix}/${edgeId}/ack`, JSON.stringify({ stream, seqs }), { qos: 0 });
@@ -61,9 +61,8 @@ export async function startMqttReceiverTransport(
     if (levels.length !== depth + 2) return;
     const edgeId = levels[depth] as string;
     const suffix = levels[depth + 1];
-    if (suffix === 'data') {
-      if (taking) core.handle(edgeId, payload, settle);
-    } else if (suffix === 'control-reply') {
+    if (suffix === 'data') core.handle(edgeId, payload, settle);
+    else if (suffix === 'control-reply') {
       const reply = parseControlReply(payload);
       if (reply?.id !== undefined)
         replies.get(reply.id)?.({ ok: reply.ok, version: reply.version, ...(reply.error === undefined ? {} : { error: reply.error }) });
@@ -71,7 +70,10 @@ export async function startMqttReceiverTransport(
   });
 
   const subscribe = async (): Promise<void> => {
-    await client.subscribeAsync({ [`${prefix}/+/data`]: { qos: 1 }, [`${prefix}/+/control-reply`]: { qos: 1 } });
+    const granted = await client.subscribeAsync({ [`${prefix}/+/data`]: { qos: 1 }, [`${prefix}/+/control-reply`]: { qos: 1 } });
+    const refused = granted.filter((grant) => grant.qos >= 0x80).map((grant) => grant.topic);
+    if (refused.length > 0)
+      throw new UnavailableError('SF_BROKER_UNAVAILABLE', `uplink receiver: the broker refused the subscription to ${refused.join(', ')}`);
   };
   client.on('connect', (connack) => {
     logger.info('uplink receiver connected to the broker', { url: settings.url, sessionPresent: connack.sessionPresent });
@@ -112,12 +114,14 @@ export async function startMqttReceiverTransport(
       await client.publishAsync(`${prefix}/${edgeId}/control`, JSON.stringify({ id, kind: 'config', version, document }), { qos: 1 });
       return answer;
     },
+    // mqtt.js acknowledges a message to the broker when it receives it, so the hub stops taking
+    // messages by leaving: everything received is applied; the session keeps the rest for the next start.
     async stop() {
-      taking = false;
-    },
-    async close() {
       flushAcks();
       await client.endAsync(false);
+    },
+    async close() {
+      // Acks of what finished after the stop cannot go out: the edge resends those, and they are done here.
     },
   };
 }

@@ -97,7 +97,10 @@ export class OutboxStore {
   static open(options: OutboxOptions): OutboxStore {
     const db = openOutboxDatabase(options.file);
     try {
-      return new OutboxStore(db, options);
+      const store = new OutboxStore(db, options);
+      // A smaller budget than the file was filled under applies at once.
+      if (store.#bytes > options.maxBytes) store.#transaction(() => store.#enforceBudget(new Set(), noChange()));
+      return store;
     } catch (error) {
       db.close();
       throw error;
