@@ -65,7 +65,7 @@ function demoLines(demo: RunningDemo): string[] {
   const pump = plant.machines().find((machine) => machine.id === 'coolant-pump')?.path;
   const lines = [
     `  Simulated plant: ${plant.machines().length} machines, ${plant.tags.length} tags under ${plant.enterprise}/…, publishing JSON over MQTT every second to the edge.`,
-    `  Edge node ${demo.edge.apiUrl} (data ${demo.edge.dataDir}): 1-minute vibration statistics, alarm rules, an outbox forwarding to the hub.`,
+    `  Edge node ${demo.edge.apiUrl} (data ${demo.edge.dataDir}): vibration features from accelerometer blocks and their 1-minute statistics, alarm rules, an outbox forwarding to the hub.`,
     `    curl -s -H "Authorization: Bearer $(cat ${demo.node.dataDir}/admin-token)" '${demo.node.apiUrl}/api/v1/alarms/history'     (alarms the edge raised)`,
   ];
   if (pump !== undefined) {

@@ -47,7 +47,8 @@ export function createMqttEdgeTransport(settings: MqttSettings, context: EdgeTra
     const current = connect(settings.url, {
       clientId: settings.clientId ?? `uplink-${edgeId}`,
       clean: true,
-      protocolVersion: 5,
+      // MQTT 3.1.1: the edge needs nothing of MQTT 5, and every broker (the embedded one included) speaks it.
+      protocolVersion: 4,
       reconnectPeriod: 0,
       keepalive: config.keepaliveSeconds,
       reschedulePings: false,

@@ -22,18 +22,21 @@ export async function startMqttReceiverTransport(
 ): Promise<ReceiverTransport> {
   const prefix = settings.topicPrefix;
   const depth = prefix.split('/').length;
-  const client: MqttClient = connect(settings.url, {
-    clientId: settings.clientId,
-    clean: false,
-    protocolVersion: 5,
-    properties: { sessionExpiryInterval: settings.sessionExpirySeconds },
-    reconnectPeriod: 1_000,
-    keepalive: 10,
-    connectTimeout: 10_000,
-    ...(settings.username === undefined ? {} : { username: settings.username }),
-    ...(settings.password === undefined ? {} : { password: settings.password }),
-  });
-  client.on('error', (error) => logger.warn('uplink receiver MQTT error', { error: error.message }));
+  // MQTT 5 (session expiry) where the broker speaks it; MQTT 3.1.1 with a persistent session where it
+  // does not (the embedded broker): the broker then keeps the session by its own settings.
+  const open = (protocolVersion: 4 | 5): MqttClient =>
+    connect(settings.url, {
+      clientId: settings.clientId,
+      clean: false,
+      protocolVersion,
+      ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds } } : {}),
+      reconnectPeriod: 1_000,
+      keepalive: 10,
+      connectTimeout: 10_000,
+      ...(settings.username === undefined ? {} : { username: settings.username }),
+      ...(settings.password === undefined ? {} : { password: settings.password }),
+    });
+  let client: MqttClient = open(5);
   const replies = new Map<string, (reply: ControlReply) => void>();
   let acks = new Map<string, number[]>();
   let started = false;
@@ -56,7 +59,7 @@ export async function startMqttReceiverTransport(
     else seqs.push(settlement.seq);
   };
 
-  client.on('message', (topic, payload) => {
+  const onMessage = (topic: string, payload: Buffer): void => {
     const levels = topic.split('/');
     if (levels.length !== depth + 2) return;
     const edgeId = levels[depth] as string;
@@ -67,7 +70,7 @@ export async function startMqttReceiverTransport(
       if (reply?.id !== undefined)
         replies.get(reply.id)?.({ ok: reply.ok, version: reply.version, ...(reply.error === undefined ? {} : { error: reply.error }) });
     }
-  });
+  };
 
   const subscribe = async (): Promise<void> => {
     const granted = await client.subscribeAsync({ [`${prefix}/+/data`]: { qos: 1 }, [`${prefix}/+/control-reply`]: { qos: 1 } });
@@ -75,23 +78,47 @@ export async function startMqttReceiverTransport(
     if (refused.length > 0)
       throw new UnavailableError('SF_BROKER_UNAVAILABLE', `uplink receiver: the broker refused the subscription to ${refused.join(', ')}`);
   };
-  client.on('connect', (connack) => {
-    logger.info('uplink receiver connected to the broker', { url: settings.url, sessionPresent: connack.sessionPresent });
-    if (started && !connack.sessionPresent)
-      subscribe().catch((error: unknown) => logger.error('uplink receiver could not subscribe', { error: String(error) }));
-  });
+  const attach = (current: MqttClient): void => {
+    current.on('error', (error) => {
+      if (client === current) logger.warn('uplink receiver MQTT error', { error: error.message });
+    });
+    current.on('message', (topic, payload) => {
+      if (client === current) onMessage(topic, payload);
+    });
+    current.on('connect', (connack) => {
+      logger.info('uplink receiver connected to the broker', {
+        url: settings.url,
+        sessionPresent: connack.sessionPresent,
+        mqtt: current.options.protocolVersion,
+      });
+      if (started && !connack.sessionPresent)
+        subscribe().catch((error: unknown) => logger.error('uplink receiver could not subscribe', { error: String(error) }));
+    });
+  };
+  attach(client);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new UnavailableError('SF_BROKER_UNAVAILABLE', `uplink receiver: no connection to ${settings.url} within 10 s`)),
       10_000,
     );
-    client.once('connect', () => {
+    const connected = (): void => {
       clearTimeout(timer);
       subscribe().then(() => {
         started = true;
         resolve();
       }, reject);
-    });
+    };
+    const refused = (error: Error): void => {
+      if (!/unacceptable protocol version|unsupported protocol version/i.test(error.message) || client.options.protocolVersion === 4) return;
+      logger.info('the broker speaks no MQTT 5; the uplink receiver uses MQTT 3.1.1 with a persistent session', { url: settings.url });
+      const previous = client;
+      client = open(4);
+      previous.end(true);
+      attach(client);
+      client.once('connect', connected);
+    };
+    client.once('connect', connected);
+    client.on('error', refused);
   }).catch(async (error: unknown) => {
     await client.endAsync(true);
     throw error;
