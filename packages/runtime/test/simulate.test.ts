@@ -116,11 +116,22 @@ describe('the all-in-one demo', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores what the simulated plant publishes, every tag, and serves the simulator control routes', async () => {
+  it('stores at the hub, through the edge, what the simulated plant publishes, every tag, and serves the simulator control routes', async () => {
     const api = testApi(demo.node.apiUrl, demo.node.newAdminToken as string);
-    const tags = demo.simulation.plant.tags.length;
-    const latest = await api.until<{ points: unknown[] }>('/api/v1/latest?filter=acme/%23', (body) => body.points.length === tags, 15_000);
-    expect(latest.points.length).toBe(tags);
+    const plantTags = new Set(demo.simulation.plant.tags.map((tag) => tag.path));
+    const latest = await api.until<{ points: { tag: string }[] }>(
+      '/api/v1/latest?filter=acme/%23',
+      (body) => body.points.filter((point) => plantTags.has(point.tag)).length === plantTags.size,
+      20_000,
+    );
+    expect(latest.points.filter((point) => plantTags.has(point.tag)).length).toBe(plantTags.size);
+    // The rest are the edge's vibration features (and, after a minute, their statistics).
+    expect(latest.points.filter((point) => !plantTags.has(point.tag)).every((point) => point.tag.includes('/vibration'))).toBe(true);
+    const edges = await api.until<{ edges: { id: string; status?: { uplink?: { ackedPoints: number } } }[] }>(
+      '/api/v1/edges',
+      (body) => (body.edges[0]?.status?.uplink?.ackedPoints ?? 0) > 0,
+    );
+    expect(edges.edges.map((edge) => edge.id)).toEqual(['demo-test-edge']);
     const ingest = (await api.get<{ rejected: number; failed: number }>('/api/v1/ingest')).body;
     expect([ingest.rejected, ingest.failed]).toEqual([0, 0]);
     expect((await api.get<{ machines: unknown[] }>('/sim/v1/machines')).body.machines.length).toBe(demo.simulation.plant.machines().length);
