@@ -49,6 +49,13 @@ const report = (): void => {
 };
 const timer = setInterval(report, 20);
 process.on('message', (message: { type: string }) => {
+  if (message.type === 'mark') {
+    // From here on: historical counts and times start again (the backlog of one outage).
+    historical = 0;
+    firstHistoricalAt = undefined;
+    lastHistoricalAt = undefined;
+    return;
+  }
   if (message.type !== 'stop') return;
   clearInterval(timer);
   report();

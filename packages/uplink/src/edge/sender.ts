@@ -153,16 +153,11 @@ export class Sender {
 
   /** Packs journal rows into messages: alarm and status at once, raw and aggregate when no live message waits or is in flight. */
   #packIdleStreams(): boolean {
+    const store = this.#store;
     const liveIdle = this.#flightByLane.live === 0 && this.#lanes.live.size === 0;
-    let waiting = false;
-    for (const row of this.#store.journal()) {
-      if (isPriority(row.klass) || liveIdle) {
-        waiting = true;
-        break;
-      }
-    }
+    const waiting = store.journalRows('alarm') + store.journalRows('status') > 0 || (liveIdle && store.journalRows('raw') + store.journalRows('aggregate') > 0);
     if (!waiting) return false;
-    const change = this.#store.pack((klass) => isPriority(klass) || liveIdle);
+    const change = store.pack((klass) => isPriority(klass) || liveIdle);
     this.changed(change);
     return change.added.length > 0;
   }

@@ -79,6 +79,7 @@ export class OutboxStore {
   readonly #entries = new Map<number, EntryMeta>();
   readonly #journal = new Map<number, JournalMeta>();
   readonly #kinds = new Map<MessageKind, number>();
+  readonly #journalRows = new Map<UplinkClass, number>();
   readonly #statements = new Map<string, Database.Statement>();
   #bytes = 0;
   #nextSeq = 1;
@@ -129,6 +130,11 @@ export class OutboxStore {
 
   journal(): IterableIterator<JournalMeta> {
     return this.#journal.values();
+  }
+
+  /** Journal rows (data not packed yet) of a class. */
+  journalRows(klass: UplinkClass): number {
+    return this.#journalRows.get(klass) ?? 0;
   }
 
   drops(): Readonly<Record<UplinkClass, DropCount>> {
@@ -396,6 +402,7 @@ export class OutboxStore {
       .run(classCode(klass), kindCode(kind), item.created, count, bytes, firstTs, lastTs, body);
     const id = Number(result.lastInsertRowid);
     this.#journal.set(id, { id, klass, kind, created: item.created, count, bytes, firstTs, lastTs });
+    this.#journalRows.set(klass, (this.#journalRows.get(klass) ?? 0) + 1);
     this.#bytes += bytes;
     return id;
   }
@@ -415,7 +422,7 @@ export class OutboxStore {
   #deleteJournal(row: JournalMeta): void {
     this.#sql('DELETE FROM journal WHERE id = ?').run(row.id);
     const current = this.#journal.get(row.id);
-    this.#journal.delete(row.id);
+    if (this.#journal.delete(row.id)) this.#journalRows.set(row.klass, (this.#journalRows.get(row.klass) ?? 1) - 1);
     this.#bytes -= current?.bytes ?? row.bytes;
   }
 
@@ -514,6 +521,7 @@ export class OutboxStore {
   #load(): void {
     this.#entries.clear();
     this.#journal.clear();
+    this.#journalRows.clear();
     this.#kinds.clear();
     this.#bytes = 0;
     this.#nextSeq = Number(this.#meta('next_seq'));
@@ -548,6 +556,7 @@ export class OutboxStore {
         lastTs: row.last_ts,
       };
       this.#journal.set(meta.id, meta);
+      this.#journalRows.set(meta.klass, (this.#journalRows.get(meta.klass) ?? 0) + 1);
       this.#bytes += meta.bytes;
     }
     type DropRow = { class: number; points: number; refused: number; entries: number; first_ts: number | null; last_ts: number | null };
