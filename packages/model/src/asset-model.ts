@@ -44,7 +44,7 @@ export interface Asset {
 
 /** Where a tag's values come from. */
 export interface SourceBinding {
-  readonly protocol: 'mqtt-json' | 'sparkplug-b' | 'modbus-tcp' | 'opc-ua' | 'computed' | 'import';
+  readonly protocol: 'mqtt-json' | 'sparkplug-b' | 'modbus-tcp' | 'opc-ua' | 'computed' | 'import' | 'uplink';
   readonly address: string;
 }
 

@@ -133,7 +133,7 @@ describe('shopfloor rules test', () => {
       `alarm rules are invalid (2 problems):\n${bad}: rules[0].op: expected ">" or ">=" or "<" or "<=", found string "="\n${bad}: rules[0].offDelayMs: expected a number >= 0, found number -1`,
     );
     writeFileSync(bad, 'something: else\n');
-    expect(() => readRules(bad)).toThrow('no "rules" (a rules file) or "alarms.rules" (a node configuration) list');
+    expect(() => readRules(bad)).toThrow('no "rules" list (a rules file, or the top-level "rules" of a node configuration)');
   });
 
   it('runs as a command and prints JSON', async () => {

@@ -56,7 +56,7 @@ export interface UplinkReceiverStats {
 }
 
 /** The source protocol recorded on tags first seen through the uplink. */
-export const uplinkSourceProtocol: SourceBinding['protocol'] = 'import';
+export const uplinkSourceProtocol: SourceBinding['protocol'] = 'uplink';
 
 export class ReceiverCore {
   readonly stats: UplinkReceiverStats = {
