@@ -497,7 +497,7 @@ export async function benchUplink(context: BenchContext): Promise<BenchResult> {
 
   return {
     id: 'uplink',
-    title: 'Uplink: wire codec, edge → hub over JetStream, backlog drain',
+    title: '10. Uplink: wire codec, edge → hub over JetStream, backlog drain',
     setup:
       'In this process against the machine\'s nats-server (JetStream, file storage): the outbox runs in the uplink\'s worker thread, the receiver on the main thread with a sink that acknowledges on the next turn (no point store). Messages of 2,000 points, deflate level 1. "Per core" = points / CPU seconds of this process (all threads); nats-server CPU is listed beside.',
     rows,
