@@ -1,6 +1,5 @@
-import type { DeviceHealth, Logger, Pipeline } from '@shopfloor/engine';
+import { Backoff, type DeviceHealth, type Logger, type Pipeline } from '@shopfloor/engine';
 import type { Point, SourceBinding } from '@shopfloor/model';
-import { Backoff } from './backoff.ts';
 import { modbusDeviceDefaults, type ModbusDeviceConfig } from './config.ts';
 import { decodeRegisters, scaleValue } from './decode.ts';
 import { openModbusConnection, type ModbusConnection, type ReadOutcome } from './modbus-connection.ts';

@@ -14,3 +14,5 @@ export type { Processor, ProcessorContext, PointObserver, Acknowledge, PipelineM
 export { schemaProblems, formatProblems, formatPath, describeValue } from './schema-problems.ts';
 export type { SchemaProblem } from './schema-problems.ts';
 export type { Collector, CollectorHealth, DeviceHealth } from './ports/collector.ts';
+export { Backoff } from './backoff.ts';
+export type { BackoffSettings } from './backoff.ts';

@@ -23,3 +23,5 @@ export { uplinkClasses, messageKinds, wireVersion } from './wire/message.ts';
 export type { UplinkClass, MessageKind } from './wire/message.ts';
 export { encodePointsMessage, decodeUplinkMessage } from './wire/message-tools.ts';
 export type { UplinkMessageHeader, DecodedUplinkMessage } from './wire/message-tools.ts';
+export { forwardingStore, recordForwarder } from './edge/forwarding.ts';
+export type { RecordSource } from './edge/forwarding.ts';

@@ -10,4 +10,4 @@ export type {
 } from './durable-subscriber.ts';
 export { durableSubscriberDefaults } from './options.ts';
 export type { DurableSubscriberOptions, DurableSubscription } from './options.ts';
-export type { BackoffSettings } from './backoff.ts';
+export type { BackoffSettings } from '@shopfloor/engine';

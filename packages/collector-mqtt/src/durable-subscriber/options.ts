@@ -1,5 +1,5 @@
 import { InputError } from '@shopfloor/model';
-import type { BackoffSettings } from './backoff.ts';
+import type { BackoffSettings } from '@shopfloor/engine';
 
 export interface DurableSubscription {
   /** MQTT topic filter, wildcards allowed. */

@@ -1,7 +1,6 @@
 import type { IConnackPacket, IConnectPacket, IDisconnectPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import type { Logger } from '@shopfloor/engine';
+import { Backoff, type Logger } from '@shopfloor/engine';
 import { ProtocolError, UnavailableError, isShopfloorError } from '@shopfloor/model';
-import { Backoff } from './backoff.ts';
 import { interpretConnack } from './connack.ts';
 import { MqttConnection, type ConnectionClosed } from './connection.ts';
 import type {

@@ -4,11 +4,10 @@ import type { AlarmOperations, EdgeDirectory } from '@shopfloor/api';
 import type { Logger, Pipeline, PointStore, Registry, ResourceStack, TagDirectory } from '@shopfloor/engine';
 import type { AlarmEvent } from '@shopfloor/model';
 import type { SqliteAlarmStore, SqlitePointStore } from '@shopfloor/store-sqlite';
-import { createUplink, startUplinkReceiver, type Uplink, type UplinkReceiver } from '@shopfloor/uplink';
+import { createUplink, forwardingStore, recordForwarder, startUplinkReceiver, type Uplink, type UplinkReceiver } from '@shopfloor/uplink';
 import type { NodeConfig } from '../config/node-config.ts';
 import { ConfigFromHub } from './config-from-hub.ts';
 import { EdgeWorkload } from './edge-workload.ts';
-import { forwardingStore } from './forwarding-store.ts';
 import { parseWorkload, type Workload } from './workload-config.ts';
 
 export interface EdgePartsDeps {
@@ -48,7 +47,7 @@ export async function startEdgeParts(
   const uplink = uplinkEnabled
     ? owned.add(await createUplink(uplinkConfig, { edgeId: config.node.id, dataDir: deps.dataDir, logger: logger.child({ part: 'uplink' }) }))
     : undefined;
-  const pipelineStore = uplink === undefined ? store : forwardingStore(store, uplink, directory);
+  const pipelineStore = uplink === undefined ? store : forwardingStore(store, uplink, (tag) => directory.isComputed(tag));
   return { pipelineStore, start: (pipeline) => startRunning(config, deps, pipeline, uplink) };
 }
 
@@ -88,23 +87,13 @@ async function startRunning(config: NodeConfig, deps: EdgePartsDeps, pipeline: P
   }
 
   // Alarm events reach the hub through the outbox (class alarm: never evicted); each is marked forwarded once it is durable there.
+  const forwarder = uplink === undefined ? undefined : recordForwarder<AlarmEvent>(alarmStore, uplink, 'alarms');
   let forwarding: Promise<void> | undefined;
   const forwardAlarms = (): Promise<void> => {
-    if (uplink === undefined) return Promise.resolve();
-    forwarding ??= (async () => {
-      try {
-        for (;;) {
-          const events: AlarmEvent[] = await alarmStore.unforwarded(1_000);
-          if (events.length === 0) return;
-          await uplink.appendRecords('alarms', events);
-          await alarmStore.markForwarded(events.map((event) => event.id));
-        }
-      } catch (error) {
-        logger.warn('forwarding alarm events to the outbox failed; retrying', { error: (error as Error).message });
-      } finally {
-        forwarding = undefined;
-      }
-    })();
+    if (forwarder === undefined) return Promise.resolve();
+    forwarding = forwarder.forward().catch((error: unknown) => {
+      logger.warn('forwarding alarm events to the outbox failed; retrying', { error: (error as Error).message });
+    });
     return forwarding;
   };
   const subscribe = (alarms: AlarmEngine): void => {

@@ -5,7 +5,8 @@ export interface BackoffSettings {
 
 /**
  * Exponential reconnect delays with "equal jitter": attempt n waits between half and all of
- * min(maxMs, initialMs × 2^n), so many nodes restarted together do not reconnect in step.
+ * min(maxMs, initialMs × 2^n), so peers that failed together (devices behind one switch, nodes restarted together)
+ * do not reconnect in step. Shared by the collectors and the MQTT ingest session.
  */
 export class Backoff {
   readonly #settings: BackoffSettings;
