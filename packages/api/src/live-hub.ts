@@ -16,10 +16,19 @@ export interface LiveSubscriber {
   send(points: readonly Point[]): boolean;
 }
 
-/** Fans stored batches out to live subscribers (WebSocket clients), filtering by UNS wildcard. */
+/**
+ * Fans stored batches out to live subscribers (WebSocket clients), filtering by UNS wildcard. A live
+ * stream never goes back in time: a point older than one already sent for its tag (an edge's
+ * backlog arriving after its live data, Sparkplug historical metrics, a late import) is stored but
+ * not sent live, so it never replaces a newer value on a live screen.
+ */
 export class LiveHub implements PointObserver {
   readonly #subscribers = new Set<{ subscriber: LiveSubscriber; matches: (tag: string) => boolean }>();
+  /** Newest timestamp sent per tag, kept while anyone is subscribed. */
+  readonly #sent = new Map<string, number>();
   dropped = 0;
+  /** Points not sent live because a newer one of their tag had been (they are stored all the same). */
+  older = 0;
 
   get subscribers(): number {
     return this.#subscribers.size;
@@ -28,10 +37,24 @@ export class LiveHub implements PointObserver {
   add(subscriber: LiveSubscriber): () => void {
     const entry = { subscriber, matches: compileFilters(subscriber.filters) };
     this.#subscribers.add(entry);
-    return () => this.#subscribers.delete(entry);
+    return () => {
+      this.#subscribers.delete(entry);
+      if (this.#subscribers.size === 0) this.#sent.clear();
+    };
   }
 
-  observe(batch: readonly Point[]): void {
+  observe(stored: readonly Point[]): void {
+    if (this.#subscribers.size === 0) return;
+    const sent = this.#sent;
+    const batch = stored.filter((point) => {
+      const newest = sent.get(point.tag);
+      if (newest !== undefined && point.ts < newest) {
+        this.older++;
+        return false;
+      }
+      sent.set(point.tag, point.ts);
+      return true;
+    });
     for (const { subscriber, matches } of this.#subscribers) {
       const matching = batch.filter((point) => matches(point.tag));
       if (matching.length > 0 && !subscriber.send(matching)) this.dropped += matching.length;
