@@ -184,12 +184,22 @@ export class SqliteAlarmStore implements Closeable {
   }
 
   /** Marks events as forwarded (acknowledged by the hub); unknown ids are ignored. */
+  /**
+   * Marks events as in the uplink's outbox. Committed without an fsync of its own (WAL: the next
+   * durable commit syncs it along): a mark lost to a power cut only forwards the event again, and
+   * the hub keeps an event id once. Spares the event loop one fsync per forwarding pass.
+   */
   async markForwarded(ids: readonly string[]): Promise<void> {
     const db = this.#open();
     const mark = db.prepare('UPDATE alarm_events SET forwarded = 1 WHERE id = ?');
-    db.transaction(() => {
-      for (const id of ids) mark.run(id);
-    })();
+    db.pragma('synchronous = NORMAL');
+    try {
+      db.transaction(() => {
+        for (const id of ids) mark.run(id);
+      })();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
   }
 
   async close(): Promise<void> {
