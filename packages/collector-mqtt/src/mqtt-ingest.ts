@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { matchesTagFilter, type Decoded } from '@shopfloor/model';
-import { ResourceStack, type Closeable, type Logger, type Pipeline } from '@shopfloor/engine';
+import { ResourceStack, type Closeable, type CollectorHealth, type DeviceHealth, type Logger, type Pipeline } from '@shopfloor/engine';
 import type { MqttIngestConfig } from './config.ts';
 import { decodeJsonPayload } from './json/decode-json.ts';
 import { createDurableSubscriber, type DurableSubscriber } from './durable-subscriber/index.ts';
@@ -31,6 +31,8 @@ export interface MqttIngestDeps {
 
 export interface MqttIngest extends Closeable {
   status(): Record<string, unknown>;
+  /** Health as the other collectors report it: the broker session, and each Sparkplug edge node as a device. */
+  health(): CollectorHealth;
   readonly sparkplug: SparkplugHost | undefined;
 }
 
@@ -63,6 +65,7 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
     config.json.topics.some((filter) => matchesTagFilter(filter, topic)) &&
     !config.json.exclude.some((filter) => matchesTagFilter(filter, topic));
   const counters = { jsonMessages: 0, sparkplugMessages: 0 };
+  let lastMessageAt = 0;
   const groups = config.sparkplug.groups.length > 0 ? config.sparkplug.groups : undefined;
 
   let publish: (topic: string, payload: Buffer | string, options: { qos: 0 | 1; retain: boolean }) => void = () => undefined;
@@ -93,11 +96,26 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
         ],
       };
     }
-    return sparkplug.handle(topic, payload, now());
+    lastMessageAt = now();
+    return sparkplug.handle(topic, payload, lastMessageAt);
   };
   const decodeJson = (topic: string, payload: Buffer): Decoded => {
     counters.jsonMessages += 1;
-    return decodeJsonPayload(topic, payload, now(), jsonOptions);
+    lastMessageAt = now();
+    return decodeJsonPayload(topic, payload, lastMessageAt, jsonOptions);
+  };
+  const health = (session: DeviceHealth): CollectorHealth => {
+    const devices: DeviceHealth[] = [lastMessageAt > 0 ? { ...session, lastGoodReadAt: lastMessageAt } : session];
+    for (const node of host?.status().edgeNodes ?? [])
+      devices.push({ id: `spBv1.0/${node.group}/${node.edgeNode}`, connected: node.online, errors: node.seqGaps, connects: 1 });
+    return {
+      id: 'mqtt',
+      kind: 'mqtt',
+      connected: devices.every((device) => device.connected),
+      ...(lastMessageAt > 0 ? { lastGoodReadAt: lastMessageAt } : {}),
+      errors: devices.reduce((sum, device) => sum + device.errors, 0),
+      devices,
+    };
   };
 
   if (deps.broker !== undefined) {
@@ -178,12 +196,20 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
         ...(jsonSession !== undefined ? { jsonSession: { status: jsonSession.status, ...jsonSession.counters } } : {}),
         ...(host !== undefined ? { sparkplug: host.status() } : {}),
       }),
+      health: () =>
+        health({
+          id: external.url,
+          connected: jsonSession === undefined || jsonSession.status === 'connected',
+          errors: 0,
+          connects: 1 + (jsonSession?.counters.reconnects ?? 0),
+        }),
       close: () => owned.close(),
     };
   }
   return {
     sparkplug: host,
     status: () => ({ mode: 'embedded', ...counters, ...(host !== undefined ? { sparkplug: host.status() } : {}) }),
+    health: () => health({ id: 'embedded broker', connected: true, errors: 0, connects: 1 }),
     close: () => owned.close(),
   };
 }

@@ -78,6 +78,10 @@ describe.each<Transport>(['mqtt', 'jetstream'])('edge → hub over %s', (transpo
     const onEdge = await storedPoints(edge.node, tags);
     for (const tag of tags) expect(onHub.get(tag)?.map((point) => point.ts)).toEqual(onEdge.get(tag)?.map((point) => point.ts));
     expect(held?.backlog.points).toBeGreaterThan(4_000);
+    // The MQTT ingest reports like the other collectors: its broker session, with the last message seen.
+    const [mqttHealth] = edge.node.edge.collectors();
+    expect(mqttHealth).toMatchObject({ id: 'mqtt', kind: 'mqtt', connected: true, devices: [{ id: 'embedded broker', connected: true }] });
+    expect(mqttHealth?.lastGoodReadAt).toBeGreaterThan(Date.now() - 60_000);
     expect(Date.now() - (held?.backlog.oldestCreated ?? Date.now())).toBeGreaterThan(2_500);
   });
 

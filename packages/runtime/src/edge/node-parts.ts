@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AlarmEngine } from '@shopfloor/alarms';
 import type { AlarmOperations, EdgeDirectory } from '@shopfloor/api';
-import type { Logger, Pipeline, PointStore, Registry, ResourceStack, TagDirectory } from '@shopfloor/engine';
+import type { CollectorHealth, Logger, Pipeline, PointStore, Registry, ResourceStack, TagDirectory } from '@shopfloor/engine';
 import type { AlarmEvent } from '@shopfloor/model';
 import type { SqliteAlarmStore, SqlitePointStore } from '@shopfloor/store-sqlite';
 import { createUplink, forwardingStore, recordForwarder, startUplinkReceiver, type Uplink, type UplinkReceiver } from '@shopfloor/uplink';
@@ -30,6 +30,10 @@ export interface EdgeParts {
   readonly configVersion: () => number;
   /** Health facts for /api/v1/status and the status sent to the hub. */
   status(): Record<string, unknown>;
+  /** Every collector's health: the MQTT ingest (once added) and the workload's collectors. */
+  collectors(): CollectorHealth[];
+  /** Adds a collector that lives outside the workload (the MQTT ingest) to the health reports. */
+  addCollector(health: () => CollectorHealth): void;
   /** Forwards alarm events not yet in the outbox (also runs on a timer). */
   forwardAlarms(): Promise<void>;
 }
@@ -102,9 +106,11 @@ async function startRunning(config: NodeConfig, deps: EdgePartsDeps, pipeline: P
   subscribe(workload.alarms);
   workload.onAlarmEngine(subscribe);
 
+  const outside: (() => CollectorHealth)[] = [];
+  const collectors = (): CollectorHealth[] => [...outside.map((health) => health()), ...workload.health()];
   const status = (): Record<string, unknown> => ({
     configVersion: configState.version,
-    collectors: workload.health(),
+    collectors: collectors(),
     alarms: { active: workload.alarms.alarms({}).filter((record) => record.state !== 'normal').length },
     ...(uplink !== undefined ? { uplink: uplink.stats() } : {}),
   });
@@ -168,7 +174,16 @@ async function startRunning(config: NodeConfig, deps: EdgePartsDeps, pipeline: P
     unsuppress: (rule, tag, action) => workload.alarms.unsuppress(rule, tag, action),
     setOutOfService: (rule, tag, outOfService, action) => workload.alarms.setOutOfService(rule, tag, outOfService, action),
   };
-  return { workload, uplink, alarmOperations, configVersion: () => configState.version, status, forwardAlarms };
+  return {
+    workload,
+    uplink,
+    alarmOperations,
+    configVersion: () => configState.version,
+    status,
+    collectors,
+    addCollector: (health) => void outside.push(health),
+    forwardAlarms,
+  };
 }
 
 export interface HubPartsDeps {

@@ -93,9 +93,10 @@ export async function startNode(
     );
 
     const edge = await edgeParts.start(pipeline);
+    edge.addCollector(() => ingest.health());
     registerEdgeMetrics(metrics, () => ({
       ...(edge.uplink !== undefined ? { uplink: edge.uplink.stats() } : {}),
-      collectors: edge.workload.health(),
+      collectors: edge.collectors(),
       activeAlarms: edge.workload.alarms.alarms({}).length,
     }));
     const hub = config.hub.receiver.enabled ? await startHubParts(config, { owned, pipeline, alarmStore, dataDir, logger }) : undefined;
