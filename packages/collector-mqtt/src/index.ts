@@ -1,5 +1,5 @@
 export { startMqttIngest } from './mqtt-ingest.ts';
-export type { MqttIngest, MqttIngestDeps, BrokerTap, ExternalBroker } from './mqtt-ingest.ts';
+export type { MqttIngest, MqttIngestDeps, BrokerTap, ExternalBroker, WaveformRoute } from './mqtt-ingest.ts';
 export { mqttIngestConfigSchema, mqttIngestDefaults } from './config.ts';
 export type { MqttIngestConfig } from './config.ts';
 export { decodeJsonPayload } from './json/decode-json.ts';

@@ -27,6 +27,14 @@ export interface MqttIngestDeps {
   /** External role: a persistent session for JSON, a clean Sparkplug host session. */
   readonly external?: ExternalBroker;
   readonly now?: () => number;
+  /** Topics whose messages are vibration waveform blocks, turned into feature points (the edge's waveform inputs). */
+  readonly waveforms?: WaveformRoute;
+}
+
+/** Where waveform blocks go: `matches` per topic, `decode` makes the feature points (or one rejection). */
+export interface WaveformRoute {
+  matches(topic: string): boolean;
+  decode(topic: string, payload: Buffer, receivedAt: number): Decoded;
 }
 
 export interface MqttIngest extends Closeable {
@@ -99,6 +107,25 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
     lastMessageAt = now();
     return sparkplug.handle(topic, payload, lastMessageAt);
   };
+  const waveforms = deps.waveforms;
+  const isWaveformTopic = (topic: string): boolean => waveforms !== undefined && !topic.startsWith('$') && waveforms.matches(topic);
+  const decodeWaveform = (topic: string, payload: Buffer): Decoded => {
+    counters.jsonMessages += 1;
+    lastMessageAt = now();
+    if (payload.length > config.maxPayloadBytes)
+      return {
+        accepted: [],
+        rejected: [
+          {
+            reason: 'oversize-payload',
+            input: topic,
+            detail: `payload of ${payload.length} bytes is larger than the limit of ${config.maxPayloadBytes} bytes`,
+            count: 1,
+          },
+        ],
+      };
+    return (waveforms as WaveformRoute).decode(topic, payload, lastMessageAt);
+  };
   const decodeJson = (topic: string, payload: Buffer): Decoded => {
     counters.jsonMessages += 1;
     lastMessageAt = now();
@@ -133,6 +160,8 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
     broker.intercept((topic, payload, qos, _clientId, done) => {
       if (host !== undefined && topic.startsWith(sparkplugPrefix))
         pipeline.submit(decodeSparkplug(host, topic, payload), release(qos, done), { protocol: 'sparkplug-b', address: topic });
+      else if (isWaveformTopic(topic))
+        pipeline.submit(decodeWaveform(topic, payload), release(qos, done), { protocol: 'computed', address: `waveform:${topic}` });
       else if (isJsonTopic(topic)) pipeline.submit(decodeJson(topic, payload), release(qos, done), { protocol: 'mqtt-json', address: topic });
       else done();
     });
@@ -155,13 +184,15 @@ async function start(config: MqttIngestConfig, deps: MqttIngestDeps, owned: Reso
         {
           logger: logger.child({ part: 'json-session' }),
           onMessage: (topic, payload, ack, _qos, abort) => {
-            if (!isJsonTopic(topic)) return ack();
+            const waveform = isWaveformTopic(topic);
+            if (!waveform && !isJsonTopic(topic)) return ack();
             // Acknowledge only what is stored. A failed write drops the connection, so the broker
             // redelivers the unacknowledged messages on the next one.
-            pipeline.submit(decodeJson(topic, payload), (error) => (error === undefined ? ack() : abort(`storing failed: ${error.message}`)), {
-              protocol: 'mqtt-json',
-              address: topic,
-            });
+            pipeline.submit(
+              waveform ? decodeWaveform(topic, payload) : decodeJson(topic, payload),
+              (error) => (error === undefined ? ack() : abort(`storing failed: ${error.message}`)),
+              waveform ? { protocol: 'computed', address: `waveform:${topic}` } : { protocol: 'mqtt-json', address: topic },
+            );
           },
         },
       );

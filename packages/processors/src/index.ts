@@ -35,3 +35,5 @@ export { HannSpectrum } from './vibration/hann-spectrum.ts';
 export { VibrationFeatureExtractor } from './vibration/vibration-feature-extractor.ts';
 export type { DefectFrequencies } from './vibration/vibration-feature-extractor.ts';
 export { createVibrationExtractor, vibrationConfigProblems } from './vibration/create-vibration-extractor.ts';
+export { waveformInputSchema, waveformInputsSchema, waveformInputProblems, createWaveformRouter } from './vibration/waveform-input.ts';
+export type { WaveformInput, WaveformRouter } from './vibration/waveform-input.ts';

@@ -140,8 +140,8 @@ describe.each<Transport>(['mqtt', 'jetstream'])('edge → hub over %s', (transpo
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const workload = (limit: number) => ({
-      collectors: { modbus: { id: 'modbus', devices: [] }, opcua: { id: 'opc-ua', servers: [] } },
-      processors: [],
+      collectors: { modbus: { id: 'modbus', devices: [] } },
+      vibration: [{ topics: ['acme/plant9/vib/+/+/+/accel'] }],
       rules: [{ id: 'pushed', type: 'threshold', target: { tags: 'acme/plant9/pushed/+/+/+/temp' }, op: '>', limit, priority: 'low' }],
     });
     expect(await push(1, workload(10))).toEqual({ status: 200, body: { ok: true, version: 1 } });
@@ -156,6 +156,19 @@ describe.each<Transport>(['mqtt', 'jetstream'])('edge → hub over %s', (transpo
     await client.publishAsync('acme/plant9/pushed/l/c/m/temp', JSON.stringify({ value: 15 }), { qos: 1 });
     await client.endAsync();
     await edge.api.until('/api/v1/alarms', (body: { alarms: { alarm: { rule: string } }[] }) => body.alarms.some((record) => record.alarm.rule === 'pushed'));
+    // The pushed waveform input turns a vibration block (a 1 g sine, 4,096 samples at 25.6 kHz) into features, forwarded to the hub.
+    const samples = Buffer.alloc(4_096 * 4);
+    for (let index = 0; index < 4_096; index++) samples.writeFloatLE(Math.sin((2 * Math.PI * 100 * index) / 25_600), index * 4);
+    const sensor = await mqtt.connectAsync(edge.node.mqttUrl);
+    await sensor.publishAsync(
+      'acme/plant9/vib/l/c/m/accel',
+      JSON.stringify({ ts: Date.now(), sampleRateHz: 25_600, samples: samples.toString('base64'), unit: 'g' }),
+      { qos: 1 },
+    );
+    await sensor.endAsync();
+    const rms = 'acme/plant9/vib/l/c/m/accel/rms';
+    expect((await edge.node.store.latest([rms])).get(rms)?.value).toBeCloseTo(Math.SQRT1_2, 3);
+    await until('the features at the hub', async () => (await hub.node.store.latest([rms])).has(rms));
     // A restart runs the pushed version, not the file's.
     const dataDir = edge.dataDir;
     const config = edge.config;

@@ -1,7 +1,7 @@
 import { modbusCollectorTags, startModbusCollector } from '@shopfloor/collector-modbus';
 import { startOpcUaCollector } from '@shopfloor/collector-opcua';
 import { createAlarmEngine, type AlarmEngine, type AlarmStore, type RuleAsset } from '@shopfloor/alarms';
-import { createProcessors } from '@shopfloor/processors';
+import { createProcessors, createWaveformRouter, type WaveformRouter } from '@shopfloor/processors';
 import { ResourceStack, type Collector, type CollectorHealth, type Logger, type Pipeline, type Registry } from '@shopfloor/engine';
 import type { Tag } from '@shopfloor/model';
 import type { Workload } from './workload-config.ts';
@@ -19,6 +19,7 @@ export interface WorkloadDeps {
 
 /** The running collectors, processors and alarm engine of one configuration version. */
 interface Running {
+  readonly waveforms: WaveformRouter;
   readonly collectors: ResourceStack;
   readonly collectorList: readonly Collector[];
   readonly alarms: AlarmEngine;
@@ -50,6 +51,16 @@ export class EdgeWorkload {
     return this.#running.alarms;
   }
 
+  /** Waveform blocks of the running configuration (the MQTT ingest routes their topics here). */
+  readonly waveforms: WaveformRouter = {
+    matches: (topic) => this.#running?.waveforms.matches(topic) ?? false,
+    decode: (topic, payload, receivedAt) =>
+      this.#running?.waveforms.decode(topic, payload, receivedAt) ?? {
+        accepted: [],
+        rejected: [{ reason: 'malformed-payload', input: topic, detail: 'the edge is stopping', count: 1 }],
+      },
+  };
+
   /** Called with the new alarm engine after every swap (the API and the forwarder follow it). */
   onAlarmEngine(listener: (alarms: AlarmEngine) => void): void {
     this.#listeners.push(listener);
@@ -68,6 +79,7 @@ export class EdgeWorkload {
     const { pipeline, logger } = this.#deps;
     // Processors first: a bad definition throws before anything runs.
     const processors = createProcessors(workload.processors);
+    const waveforms = createWaveformRouter(workload.vibration);
     const previous = this.#running;
     const collectors = new ResourceStack();
     const collectorList: Collector[] = [];
@@ -95,7 +107,7 @@ export class EdgeWorkload {
       throw error;
     }
     pipeline.replaceProcessors([...processors, alarms]);
-    this.#running = { collectors, collectorList, alarms };
+    this.#running = { waveforms, collectors, collectorList, alarms };
     for (const listener of this.#listeners) listener(alarms);
     if (previous !== undefined) {
       await previous.collectors.close();

@@ -57,7 +57,7 @@ export async function startEdgeParts(
 
 async function startRunning(config: NodeConfig, deps: EdgePartsDeps, pipeline: Pipeline, uplink: Uplink | undefined): Promise<EdgeParts> {
   const { owned, store, alarmStore, logger } = deps;
-  const fromFile: Workload = { collectors: config.collectors, processors: config.processors, rules: config.rules };
+  const fromFile: Workload = { collectors: config.collectors, processors: config.processors, vibration: config.vibration, rules: config.rules };
   const acceptsConfig = uplink !== undefined && !config.edge.uplink.oneWay && config.edge.acceptConfigFromHub;
   const configFile = join(deps.dataDir, 'hub-config.json');
   const check = (document: unknown): string | undefined => {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { modbusCollectorConfigProblems, modbusCollectorConfigSchema, modbusCollectorDefaults } from '@shopfloor/collector-modbus';
 import { opcUaCollectorConfigSchema, opcUaCollectorDefaults, opcUaConfigProblems } from '@shopfloor/collector-opcua';
-import { processorsConfigProblems, processorsConfigSchema } from '@shopfloor/processors';
+import { processorsConfigProblems, processorsConfigSchema, waveformInputProblems, waveformInputsSchema } from '@shopfloor/processors';
 import { ruleDefinitionSchema, ruleProblems } from '@shopfloor/alarms';
 import { InputError } from '@shopfloor/model';
 import { formatProblems, schemaProblems, type SchemaProblem } from '@shopfloor/engine';
@@ -20,6 +20,7 @@ export const workloadSchema = Type.Object(
       { additionalProperties: false, description: 'Pollers and clients that read devices next to the machines.' },
     ),
     processors: processorsConfigSchema,
+    vibration: waveformInputsSchema,
     rules: Type.Array(ruleDefinitionSchema, { description: 'Alarm rules (threshold, rate-of-change, state, stale), evaluated before storage.' }),
   },
   { additionalProperties: false },
@@ -29,6 +30,7 @@ export type Workload = Static<typeof workloadSchema>;
 export const workloadDefaults: Workload = {
   collectors: { modbus: modbusCollectorDefaults, opcua: opcUaCollectorDefaults },
   processors: [],
+  vibration: [],
   rules: [],
 };
 
@@ -44,16 +46,35 @@ export function workloadProblems(workload: Workload, source: string, prefix = ''
   for (const problem of opcUaConfigProblems(workload.collectors.opcua))
     problems.push({ source, path: `${prefix}collectors.opcua.${problem.path}`, expected: '', found: '', message: problem.problem });
   for (const problem of processorsConfigProblems(workload.processors)) add(problem, '');
+  for (const problem of waveformInputProblems(workload.vibration)) add(problem, '');
   for (const problem of ruleProblems(workload.rules, source)) problems.push({ ...problem, path: `${prefix}${problem.path}` });
   return problems;
 }
 
-/** Validates a document pushed by the hub: the schema first, then the semantic checks; throws InputError naming every problem. */
+/**
+ * Validates a document pushed by the hub: the schema first, then the semantic checks; throws
+ * InputError naming every problem. The document is the whole workload: a section it leaves out
+ * (`vibration`, `collectors.opcua`, …) is empty, not kept from the running version.
+ */
 export function parseWorkload(document: unknown, source = 'pushed configuration'): Workload {
-  const shape = schemaProblems(workloadSchema, document, () => source);
+  const filled = withEmptySections(document);
+  const shape = schemaProblems(workloadSchema, filled, () => source);
   if (shape.length > 0) throw new InputError('SF_CONFIG_INVALID', `the configuration is invalid:\n${formatProblems(shape)}`);
-  const workload = document as Workload;
+  const workload = filled as Workload;
   const problems = workloadProblems(workload, source);
   if (problems.length > 0) throw new InputError('SF_CONFIG_INVALID', `the configuration is invalid:\n${formatProblems(problems)}`);
   return workload;
+}
+
+function withEmptySections(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const given = document as Record<string, unknown>;
+  const collectors = given['collectors'];
+  return {
+    ...workloadDefaults,
+    ...given,
+    ...(typeof collectors === 'object' && collectors !== null && !Array.isArray(collectors)
+      ? { collectors: { ...workloadDefaults.collectors, ...(collectors as Record<string, unknown>) } }
+      : {}),
+  };
 }

@@ -83,9 +83,15 @@ export async function startNode(
     } else {
       mqttUrl = brokerConfig.external.url;
     }
+    // Waveform topics go to the running workload's feature extraction (it changes when the hub pushes one).
+    const running: { edge?: EdgeParts } = {};
     const ingest = owned.add(
       await startMqttIngest(config.mqtt.ingest, {
         pipeline,
+        waveforms: {
+          matches: (topic) => running.edge?.workload.waveforms.matches(topic) ?? false,
+          decode: (topic, payload, receivedAt) => (running.edge as EdgeParts).workload.waveforms.decode(topic, payload, receivedAt),
+        },
         logger: logger.child({ part: 'mqtt' }),
         ...(broker !== undefined ? { broker } : {}),
         ...('external' in brokerConfig ? { external: brokerConfig.external } : {}),
@@ -93,6 +99,7 @@ export async function startNode(
     );
 
     const edge = await edgeParts.start(pipeline);
+    running.edge = edge;
     edge.addCollector(() => ingest.health());
     registerEdgeMetrics(metrics, () => ({
       ...(edge.uplink !== undefined ? { uplink: edge.uplink.stats() } : {}),
