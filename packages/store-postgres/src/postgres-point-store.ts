@@ -50,7 +50,7 @@ class PostgresPointStore implements PointStore {
     } catch (error) {
       throw new InputError('SF_CONFIG_INVALID', `postgres point store: url ${JSON.stringify(config.url)} is not a URL`, { cause: error });
     }
-    this.#pool = new WirePool(this.#url, Math.max(1, config.poolSize - 1));
+    this.#pool = new WirePool(this.#url, Math.max(1, config.poolSize - 1), `shopfloor:${config.schema}`);
     this.#s = identifier(config.schema);
   }
 
@@ -187,7 +187,7 @@ class PostgresPointStore implements PointStore {
     if (this.#writer === undefined || this.#writer.broken) {
       this.#writer = undefined;
       this.#partitions.clear();
-      this.#writer = await this.#unavailable('connect', () => WireConnection.open(this.#url));
+      this.#writer = await this.#unavailable('connect', () => WireConnection.open(this.#url, `shopfloor:${this.#config.schema}`));
       await this.#writer.query(
         'CREATE TEMP TABLE staging (series_id integer, ts bigint, num double precision, txt text, quality smallint, seq integer) ON COMMIT DELETE ROWS',
       );

@@ -29,7 +29,7 @@ export class WireConnection {
     this.#socket = socket;
   }
 
-  static async open(url: URL): Promise<WireConnection> {
+  static async open(url: URL, applicationName = 'shopfloor'): Promise<WireConnection> {
     const socket = connect({ host: url.hostname || '127.0.0.1', port: Number(url.port || 5432) });
     socket.setNoDelay(true);
     const connection = new WireConnection(socket);
@@ -56,7 +56,7 @@ export class WireConnection {
     void parse(socket, (message) => connection.#onMessage(message));
     const user = decodeURIComponent(url.username) || 'postgres';
     const database = decodeURIComponent(url.pathname.slice(1)) || user;
-    socket.write(serialize.startup({ user, database, client_encoding: 'UTF8', application_name: 'shopfloor' }));
+    socket.write(serialize.startup({ user, database, client_encoding: 'UTF8', application_name: applicationName }));
     await ready;
     return connection;
   }
@@ -174,14 +174,16 @@ export function identifier(name: string): string {
 export class WirePool {
   readonly #url: URL;
   readonly #size: number;
+  readonly #applicationName: string;
   readonly #idle: WireConnection[] = [];
   readonly #waiters: ((connection: WireConnection | undefined) => void)[] = [];
   #open = 0;
   #closed = false;
 
-  constructor(url: URL, size: number) {
+  constructor(url: URL, size: number, applicationName: string) {
     this.#url = url;
     this.#size = size;
+    this.#applicationName = applicationName;
   }
 
   async with<T>(work: (connection: WireConnection) => Promise<T>): Promise<T> {
@@ -201,12 +203,16 @@ export class WirePool {
 
   async #acquire(): Promise<WireConnection> {
     if (this.#closed) throw new Error('the pool is closed');
-    const idle = this.#idle.pop();
+    let idle = this.#idle.pop();
+    while (idle?.broken) {
+      this.#open--;
+      idle = this.#idle.pop();
+    }
     if (idle) return idle;
     if (this.#open < this.#size) {
       this.#open++;
       try {
-        return await WireConnection.open(this.#url);
+        return await WireConnection.open(this.#url, this.#applicationName);
       } catch (error) {
         this.#open--;
         throw error;
