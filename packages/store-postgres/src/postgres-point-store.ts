@@ -39,7 +39,7 @@ class PostgresPointStore implements PointStore {
   readonly #partitions = new Set<number>();
   readonly #queue: QueuedWrite[] = [];
   #writer: WireConnection | undefined;
-  #writing = false;
+  #draining: Promise<void> | undefined;
   #closed = false;
 
   constructor(config: PostgresPointStoreConfig, logger: Logger) {
@@ -78,7 +78,7 @@ class PostgresPointStore implements PointStore {
     if (this.#closed) return Promise.reject(new UnavailableError('SF_STORE_UNAVAILABLE', 'postgres point store: write after close'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ batch, resolve, reject });
-      if (!this.#writing) void this.#drain();
+      this.#draining ??= this.#drain();
     });
   }
 
@@ -143,7 +143,7 @@ class PostgresPointStore implements PointStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    while (this.#writing) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.#draining;
     this.#writer?.close();
     this.#pool.close();
   }
@@ -196,7 +196,6 @@ class PostgresPointStore implements PointStore {
   }
 
   async #drain(): Promise<void> {
-    this.#writing = true;
     try {
       while (this.#queue.length > 0) {
         const group: QueuedWrite[] = [];
@@ -221,7 +220,7 @@ class PostgresPointStore implements PointStore {
         }
       }
     } finally {
-      this.#writing = false;
+      this.#draining = undefined;
     }
   }
 
