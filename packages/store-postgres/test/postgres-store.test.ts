@@ -39,6 +39,26 @@ describe('postgres point store', () => {
     expect(await store.range('acme/p1/oven/t', { from: baseTs - dayMs, to: baseTs + 5 * dayMs })).toEqual([points[4], ...points.slice(0, 4)]);
   });
 
+  it('round-trips strings with COPY escapes and tag paths with quotes', async () => {
+    const tag = "acme/p1/o'ven/state";
+    const texts = ['tab\there', 'line\nbreak', 'cr\rret', 'back\\slash \\N', 'quote \' and "', '\\.', ''];
+    const points: Point[] = texts.map((value, index) => ({ tag, ts: baseTs + index, value, quality: 'good' }));
+    expect(await store.write(points)).toEqual({ stored: texts.length, rejected: [] });
+    expect(await store.range(tag, { from: baseTs, to: baseTs + 60_000 })).toEqual(points);
+    expect(await store.tags()).toEqual([tag]);
+    expect((await store.latest([tag])).get(tag)).toEqual(points[points.length - 1]);
+  });
+
+  it('creates the partitions of today and tomorrow when it opens', async () => {
+    const [bounds = []] = await sql(
+      `SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '"${config.schema}".points'::regclass`,
+    );
+    const today = Math.floor(Date.now() / dayMs) * dayMs;
+    const texts = bounds.map(([bound]) => bound);
+    expect(texts).toContain(`FOR VALUES FROM ('${today}') TO ('${today + dayMs}')`);
+    expect(texts).toContain(`FOR VALUES FROM ('${today + dayMs}') TO ('${today + 2 * dayMs}')`);
+  });
+
   it('rejects a write whose connection is killed mid-transaction, and the next write succeeds', async () => {
     await store.write([point('acme/p1/oven/t', baseTs, 1)]);
     const locker = await WireConnection.open(new URL(config.url));
