@@ -25,7 +25,12 @@ interface QueuedWrite {
 /** A PointStore on PostgreSQL: series table, time-partitioned points table, latest-value table. */
 export async function createPostgresPointStore(config: PostgresPointStoreConfig, deps: { readonly logger: Logger }): Promise<PointStore> {
   const store = new PostgresPointStore(config, deps.logger);
-  await store.open();
+  try {
+    await store.open();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }
 
@@ -270,7 +275,7 @@ class PostgresPointStore implements PointStore {
       accepted.forEach((point, seq) => {
         const entry = (this.#series.get(point.tag) ?? created.get(point.tag)) as SeriesEntry;
         const value = point.value;
-        const num = typeof value === 'number' ? String(value) : typeof value === 'boolean' ? (value ? '1' : '0') : '\\N';
+        const num = typeof value === 'number' ? (Object.is(value, -0) ? '-0' : String(value)) : typeof value === 'boolean' ? (value ? '1' : '0') : '\\N';
         const txt = typeof value === 'string' ? copyText(value) : '\\N';
         lines.push(`${entry.id}\t${point.ts}\t${num}\t${txt}\t${qualities.indexOf(point.quality)}\t${seq}\n`);
       });
@@ -363,7 +368,15 @@ function pointProblem(point: Point, index: number): Rejection | undefined {
   if (!Number.isInteger(ts)) return { tag, ts, reason: 'bad-timestamp', detail: `tag "${tag}": timestamp ${ts} is not a whole number of milliseconds` };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { tag, ts, reason: 'not-finite', detail: `tag "${tag}": value ${String(value)} is not a finite number` };
-  } else if (typeof value !== 'boolean' && typeof value !== 'string') {
+  } else if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      return {
+        tag,
+        ts,
+        reason: 'wrong-type',
+        detail: `tag "${tag}": string value ${describe(value)} holds a NUL character, which PostgreSQL text cannot store`,
+      };
+  } else if (typeof value !== 'boolean') {
     return { tag, ts, reason: 'wrong-type', detail: `tag "${tag}": value ${describe(value)} is not a number, boolean or string` };
   }
   return undefined;

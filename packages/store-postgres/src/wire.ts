@@ -103,7 +103,7 @@ export class WireConnection {
     this.#broken ??= error;
     const pending = this.#pending;
     this.#pending = undefined;
-    pending?.reject(error);
+    pending?.reject(pending.error ?? error);
     this.#socket.destroy();
   }
 

@@ -1,4 +1,4 @@
-import { createCapturingLogger } from '@shopfloor/testkit';
+import { createCapturingLogger, freePort } from '@shopfloor/testkit';
 import type { PointStore } from '@shopfloor/engine';
 import type { Point } from '@shopfloor/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,28 @@ describe('postgres point store', () => {
     const texts = bounds.map(([bound]) => bound);
     expect(texts).toContain(`FOR VALUES FROM ('${today}') TO ('${today + dayMs}')`);
     expect(texts).toContain(`FOR VALUES FROM ('${today + dayMs}') TO ('${today + 2 * dayMs}')`);
+  });
+
+  it('keeps negative zero, and skips a string holding a NUL character', async () => {
+    const tag = 'acme/p1/oven/state';
+    const receipt = await store.write([
+      { tag, ts: baseTs, value: 'a\u0000b', quality: 'good' },
+      { tag, ts: baseTs + 1, value: 'ok', quality: 'good' },
+      point('acme/p1/oven/t', baseTs, -0),
+    ]);
+    expect(receipt).toMatchObject({ stored: 2, rejected: [{ tag, ts: baseTs, reason: 'wrong-type' }] });
+    expect(receipt.rejected[0]?.detail).toContain(tag);
+    expect(Object.is((await store.range('acme/p1/oven/t', { from: baseTs, to: baseTs + 1 }))[0]?.value, -0)).toBe(true);
+  });
+
+  it('fails to open with an UnavailableError when no server answers', async () => {
+    const port = await freePort();
+    await expect(
+      createPostgresPointStore({ ...config, url: `postgres://root@127.0.0.1:${port}/test` }, { logger: createCapturingLogger() }),
+    ).rejects.toMatchObject({ name: 'UnavailableError' });
+    await expect(
+      createPostgresPointStore({ ...config, url: 'postgres://root@127.0.0.1:5432/no_such_database_here' }, { logger: createCapturingLogger() }),
+    ).rejects.toMatchObject({ name: 'UnavailableError', message: expect.stringContaining('no_such_database_here') as unknown });
   });
 
   it('rejects a write whose connection is killed mid-transaction, and the next write succeeds', async () => {
