@@ -286,7 +286,9 @@ export function compileFormula(source: string, options: CompileOptions): Compile
       }
       if (!has(t.v)) {
         const where = options.model === undefined ? '' : ` in model ${options.model}`;
-        fail(t.pos, `no measurement "${t.v}"${where}`);
+        const list = typeof options.measurements === 'function' ? [] : [...options.measurements].sort();
+        const known = list.length === 0 ? '' : `; known: ${list.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}`;
+        fail(t.pos, `no measurement "${t.v}"${where}${known}`);
       }
       if (!refs.includes(t.v)) refs.push(t.v);
       const name = t.v;

@@ -72,6 +72,13 @@ describe('compileFormula', () => {
     expect(e.message).toContain(what);
   });
 
+  it('lists the known measurements when a name is missing', () => {
+    const e = errorOf(() => compileFormula('voltage * curent', { measurements: ms, name: 'power', model: 'pump' }));
+    expect(e.message).toBe(
+      'power = voltage * curent: at column 11: no measurement "curent" in model pump; known: a.b, current, motor-current, on, pf, voltage, x, y',
+    );
+  });
+
   it('caps length and depth', () => {
     const long = errorOf(() => compileFormula('x+'.repeat(maxFormulaLength) + 'x', { measurements: ms }));
     expect(long.message).toContain(`the limit is ${maxFormulaLength}`);
